@@ -1,0 +1,180 @@
+import type { LogRecord } from './log-record.js';
+import {
+  compilePercentStyle,
+  compileBraceStyle,
+  compileDollarStyle,
+  validateFormat,
+  percentFormat,
+  PyFormatError,
+  type CompiledFormat,
+} from './internal/pyformat.js';
+import { localtime, makeTimeFormatter, strftime, type Converter } from './internal/strftime.js';
+import { formatThrown } from './internal/exc-format.js';
+import { callerInfo, CALLER_FIELDS } from './internal/caller.js';
+import { ConfigError } from './errors.js';
+
+/** The three format styles of Python's logging. */
+export type FormatStyle = '%' | '{' | '$';
+
+/** Options of {@link Formatter}; positional arguments are accepted too, as in Python. */
+export interface FormatterOptions {
+  fmt?: string | null;
+  datefmt?: string | null;
+  style?: FormatStyle;
+  validate?: boolean;
+  defaults?: Record<string, unknown> | null;
+}
+
+const DEFAULT_FMT: Record<FormatStyle, string> = { '%': '%(message)s', '{': '{message}', $: '${message}' };
+const DEFAULT_MSEC_FORMAT = '%s,%03d';
+const DEFAULT_TIME_FORMAT = '%Y-%m-%d %H:%M:%S';
+
+/**
+ * Turns a LogRecord into text (Python's `logging.Formatter`). The format string
+ * is compiled once, at construction, into a render function; the time text is
+ * cached per second. Override `formatTime`, `formatException`, `formatStack` or
+ * `formatMessage` to change one part.
+ *
+ * @example new Formatter('%(asctime)s %(levelname)-8s %(name)s %(message)s')
+ * @throws ConfigError when `validate` is on and the format is invalid for its style.
+ */
+export class Formatter {
+  /** The format string in effect (Python's `_fmt`). */
+  readonly _fmt: string;
+  datefmt: string | null;
+  readonly style: FormatStyle;
+  /** Python's `converter`: `localtime` (default) or `gmtime` for UTC. */
+  converter: Converter = localtime;
+  /** Python's `default_time_format`. */
+  default_time_format: string = DEFAULT_TIME_FORMAT;
+  /** Python's `default_msec_format`; null drops the milliseconds. */
+  default_msec_format: string | null = DEFAULT_MSEC_FORMAT;
+  readonly #compiled: CompiledFormat;
+  readonly #defaults: Record<string, unknown> | null;
+  readonly #usesTime: boolean;
+  #timeFn: ((secs: number) => string) | null = null;
+  #timeFnKey: unknown[] = [];
+
+  constructor(fmt?: string | null | FormatterOptions, datefmt?: string | null, style?: FormatStyle, validate?: boolean, defaults?: Record<string, unknown> | null) {
+    if (fmt !== null && typeof fmt === 'object') {
+      ({ fmt, datefmt, style, validate, defaults } = fmt);
+    }
+    style ??= '%';
+    if (style !== '%' && style !== '{' && style !== '$') {
+      throw new ConfigError(`Style must be one of: %, {, $ (got ${JSON.stringify(style)})`, { code: 'ERR_LOGFLUME_FORMAT' });
+    }
+    const text = fmt ?? DEFAULT_FMT[style];
+    this._fmt = text;
+    this.style = style;
+    this.datefmt = datefmt ?? null;
+    this.#defaults = defaults ?? null;
+    try {
+      if (validate ?? true) {
+        validateFormat(text, style);
+      }
+      this.#compiled = style === '%' ? compilePercentStyle(text) : style === '{' ? compileBraceStyle(text) : compileDollarStyle(text);
+    } catch (e) {
+      if (e instanceof PyFormatError) throw new ConfigError(e.message, { cause: e, code: 'ERR_LOGFLUME_FORMAT' });
+      throw e;
+    }
+    this.#usesTime = usesTimeText(text, style);
+    for (const f of this.#compiled.fields) if (CALLER_FIELDS.has(f)) callerInfo.usedByFormat = true;
+  }
+
+  /** Field names the format refers to, in order. */
+  get fields(): readonly string[] {
+    return this.#compiled.fields;
+  }
+
+  /** Whether the format needs `asctime` (Python's `usesTime`). */
+  usesTime(): boolean {
+    return this.#usesTime;
+  }
+
+  /**
+   * The record's creation time as text. Override for other clocks. Uses
+   * `datefmt` (strftime directives) or Python's default `YYYY-MM-DD HH:MM:SS,mmm`.
+   */
+  formatTime(record: LogRecord, datefmt: string | null = null): string {
+    const created = record.created;
+    if (datefmt !== null && datefmt !== this.datefmt) {
+      return strftime(datefmt, this.converter(created));
+    }
+    const fn = this.#timeFunction(datefmt);
+    if (datefmt !== null) return fn(created);
+    const t = fn(created);
+    const mf = this.default_msec_format;
+    if (mf === null) return t;
+    if (mf === DEFAULT_MSEC_FORMAT) return t + ',' + pad3(record.msecs);
+    return percentFormat(mf, [t, record.msecs]);
+  }
+
+  #timeFunction(datefmt: string | null): (secs: number) => string {
+    const key = this.#timeFnKey;
+    const fmt = datefmt ?? this.default_time_format;
+    if (this.#timeFn === null || key[0] !== fmt || key[1] !== this.converter) {
+      this.#timeFn = makeTimeFormatter(fmt, this.converter);
+      this.#timeFnKey = [fmt, this.converter];
+    }
+    return this.#timeFn;
+  }
+
+  /** Text of an exception: JS stack plus its `cause` chain. Override to change it. */
+  formatException(ei: unknown): string {
+    return formatThrown(ei);
+  }
+
+  /** Text of `stack_info`; returned unchanged by default. Override to change it. */
+  formatStack(stackInfo: string): string {
+    return stackInfo;
+  }
+
+  /** Apply the compiled format to the record's attributes (plus `defaults`). */
+  formatMessage(record: LogRecord): string {
+    const values = this.#defaults ? { ...this.#defaults, ...record } : (record as unknown as Record<string, unknown>);
+    try {
+      return this.#compiled.render(values);
+    } catch (e) {
+      if (e instanceof PyFormatError && e.pyType === 'KeyError') {
+        throw new PyFormatError('ValueError', `Formatting field not found in record: ${e.message}`);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * The full text for a record: message, time if used, the formatted line, then
+   * exception and stack text on their own lines. Caches `exc_text` on the record.
+   */
+  format(record: LogRecord): string {
+    record.message = record.getMessage();
+    if (this.#usesTime) record.asctime = this.formatTime(record, this.datefmt);
+    let s = this.formatMessage(record);
+    if (record.exc_info !== null && record.exc_info !== undefined && record.exc_info !== false) {
+      if (!record.exc_text) record.exc_text = this.formatException(record.exc_info);
+    }
+    if (record.exc_text) {
+      if (s.length > 0 && !s.endsWith('\n')) s += '\n';
+      s += record.exc_text;
+    }
+    if (record.stack_info) {
+      if (s.length > 0 && !s.endsWith('\n')) s += '\n';
+      s += this.formatStack(record.stack_info);
+    }
+    return s;
+  }
+}
+
+function pad3(n: number): string {
+  const i = Math.trunc(n);
+  return i >= 100 ? String(i) : i >= 10 ? '0' + i : '00' + i;
+}
+
+function usesTimeText(fmt: string, style: FormatStyle): boolean {
+  if (style === '%') return fmt.includes('%(asctime)');
+  if (style === '{') return fmt.includes('{asctime');
+  return fmt.includes('$asctime') || fmt.includes('${asctime}');
+}
+
+/** The format every handler without its own formatter uses (Python's `_defaultFormatter`). */
+export const defaultFormatter = new Formatter();

@@ -1,0 +1,62 @@
+import { pyRepr } from './pyformat.js';
+
+const CAUSE_SEP = '\n\nThe above exception was the direct cause of the following exception:\n\n';
+
+/**
+ * Text of a thrown value for log output: the JS stack of an Error, preceded by
+ * its `cause` chain in Python's order (oldest first, joined by Python's
+ * "direct cause" sentence), with AggregateError members listed. Never throws;
+ * a value that cannot be rendered is described instead. `null`/`undefined`
+ * give Python's "NoneType: None".
+ */
+export function formatThrown(err: unknown): string {
+  const chain: unknown[] = [];
+  const seen = new Set<unknown>();
+  let cur: unknown = err;
+  while (cur !== undefined && !seen.has(cur) && chain.length < 32) {
+    seen.add(cur);
+    chain.push(cur);
+    cur = cur instanceof Error ? (cur as { cause?: unknown }).cause : undefined;
+    if (cur === undefined) break;
+  }
+  let out = '';
+  for (let i = chain.length - 1; i >= 0; i--) {
+    out += one(chain[i]);
+    if (i > 0) out += CAUSE_SEP;
+  }
+  return out;
+}
+
+function one(e: unknown): string {
+  if (e === null || e === undefined || e === true) return 'NoneType: None';
+  try {
+    if (e instanceof Error) {
+      let s = typeof e.stack === 'string' && e.stack.length > 0 ? e.stack : `${e.name}: ${e.message}`;
+      if (s.endsWith('\n')) s = s.slice(0, -1);
+      if (e instanceof AggregateError && Array.isArray(e.errors)) {
+        e.errors.forEach((sub, i) => {
+          s += `\n  [errors][${i}]: ` + one(sub).split('\n').join('\n  ');
+        });
+      }
+      return s;
+    }
+    return `Uncaught ${typeof e}: ${pyRepr(e)}`;
+  } catch {
+    return `Uncaught value (unprintable ${typeof e})`;
+  }
+}
+
+/**
+ * A stack for `stack_info`, in Python's layout ("Stack (most recent call last):"
+ * and the frames oldest first). `skip` frames of logflume's own are dropped.
+ */
+export function captureStackText(skipFn: Function): string {
+  const holder: { stack?: string } = {};
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 50;
+  Error.captureStackTrace(holder, skipFn);
+  Error.stackTraceLimit = limit;
+  const lines = (holder.stack ?? '').split('\n').slice(1).map((l) => '  ' + l.trim());
+  lines.reverse();
+  return 'Stack (most recent call last):\n' + lines.join('\n');
+}

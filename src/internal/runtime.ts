@@ -1,0 +1,37 @@
+/**
+ * Process-wide facts stamped on every record. Kept in one mutable object so the
+ * queue module (which may load node:worker_threads) can fill in the thread id
+ * without the core importing worker_threads itself.
+ */
+export const runtimeInfo = {
+  thread: 0 as number | null,
+  threadName: 'MainThread' as string | null,
+  process: process.pid as number | null,
+  processName: 'MainProcess' as string | null,
+  /** ms since the epoch when logflume was first loaded (Python's `_startTime`). */
+  startTime: Date.now(),
+};
+
+/** Anything that can take a record the way lastResort does. */
+export interface RecordSink {
+  level: number;
+  handle(record: never): unknown;
+}
+
+/**
+ * logging's module-level switches. Python code assigns `logging.raiseExceptions
+ * = False`; ESM namespaces are read-only, so the same names live on this
+ * mutable object (exported as `settings`).
+ */
+export const settings = {
+  /** Print handler errors to stderr (true) or swallow them (false). Never throws either way. */
+  raiseExceptions: true,
+  /** Handler used when a record finds no handler at all (Python's `lastResort`); null to disable. */
+  lastResort: null as RecordSink | null,
+  /** Stamp thread id/name on records. */
+  logThreads: true,
+  /** Stamp process id on records. */
+  logProcesses: true,
+  /** Stamp process name on records. */
+  logMultiprocessing: true,
+};

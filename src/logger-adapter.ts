@@ -1,0 +1,118 @@
+import type { Logger } from './logger.js';
+import { DEBUG, INFO, WARNING, ERROR, CRITICAL, checkLevel, type Level } from './levels.js';
+import { LogKw, type LogOptions } from './log-options.js';
+import { registerInternalFile } from './internal/caller.js';
+import { reportLoggingError } from './internal/report.js';
+
+registerInternalFile(import.meta.url);
+
+/**
+ * Wraps a logger to add contextual `extra` fields to every call (Python's
+ * `logging.LoggerAdapter`). Override `process(msg, kwargs)` to change the
+ * message or options; by default it sets `extra` to the adapter's own
+ * (Python 3.11), or merges the two with `mergeExtra` (Python 3.13).
+ *
+ * @example const log = new LoggerAdapter(getLogger('app'), { requestId });
+ */
+export class LoggerAdapter<E extends Record<string, unknown> = Record<string, unknown>> {
+  logger: Logger;
+  extra: E | null;
+  mergeExtra: boolean;
+
+  constructor(logger: Logger, extra: E | null = null, mergeExtra = false) {
+    this.logger = logger;
+    this.extra = extra;
+    this.mergeExtra = mergeExtra;
+  }
+
+  /** Override to rewrite the message and options; returns them. */
+  process(msg: unknown, kwargs: LogOptions): [unknown, LogOptions] {
+    if (this.mergeExtra && kwargs.extra) kwargs.extra = { ...this.extra, ...kwargs.extra };
+    else kwargs.extra = this.extra;
+    return [msg, kwargs];
+  }
+
+  /** Log at DEBUG through the adapter. */
+  debug(msg: unknown, ...args: unknown[]): void {
+    this.#log(DEBUG, msg, args, this.debug);
+  }
+  /** Log at INFO. */
+  info(msg: unknown, ...args: unknown[]): void {
+    this.#log(INFO, msg, args, this.info);
+  }
+  /** Log at WARNING. */
+  warning(msg: unknown, ...args: unknown[]): void {
+    this.#log(WARNING, msg, args, this.warning);
+  }
+  /** Deprecated alias of warning. */
+  warn(msg: unknown, ...args: unknown[]): void {
+    this.#log(WARNING, msg, args, this.warn);
+  }
+  /** Log at ERROR. */
+  error(msg: unknown, ...args: unknown[]): void {
+    this.#log(ERROR, msg, args, this.error);
+  }
+  /** Log at ERROR with exception info (see Logger.exception). */
+  exception(msg: unknown, ...args: unknown[]): void {
+    const last = args[args.length - 1];
+    if (last instanceof LogKw) {
+      if (last.exc_info === undefined) args[args.length - 1] = new LogKw({ ...last, exc_info: true });
+    } else args.push(new LogKw({ exc_info: true }));
+    this.#log(ERROR, msg, args, this.exception);
+  }
+  /** Log at CRITICAL. */
+  critical(msg: unknown, ...args: unknown[]): void {
+    this.#log(CRITICAL, msg, args, this.critical);
+  }
+  /** Alias of critical. */
+  fatal(msg: unknown, ...args: unknown[]): void {
+    this.#log(CRITICAL, msg, args, this.fatal);
+  }
+  /** Log at any level. */
+  log(level: Level, msg: unknown, ...args: unknown[]): void {
+    let lv: number;
+    try {
+      lv = checkLevel(level);
+    } catch (e) {
+      reportLoggingError(e, { msg, args });
+      return;
+    }
+    this.#log(lv, msg, args, this.log);
+  }
+
+  #log(level: number, msg: unknown, args: unknown[], above: Function): void {
+    if (!this.logger.isEnabledFor(level)) return;
+    try {
+      let opts: LogOptions = {};
+      const last = args[args.length - 1];
+      if (last instanceof LogKw) {
+        opts = { ...last };
+        args.length -= 1;
+      }
+      const [m, o] = this.process(msg, opts);
+      this.logger._log(level, m, args, o, above);
+    } catch (e) {
+      reportLoggingError(e, { msg, args });
+    }
+  }
+
+  isEnabledFor(level: number): boolean {
+    return this.logger.isEnabledFor(level);
+  }
+  setLevel(level: Level): void {
+    this.logger.setLevel(level);
+  }
+  getEffectiveLevel(): number {
+    return this.logger.getEffectiveLevel();
+  }
+  hasHandlers(): boolean {
+    return this.logger.hasHandlers();
+  }
+  /** The adapted logger's manager. */
+  get manager() {
+    return this.logger.manager;
+  }
+  get name(): string {
+    return this.logger.name;
+  }
+}

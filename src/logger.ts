@@ -1,0 +1,306 @@
+import { Filterer } from './filterer.js';
+import { NOTSET, DEBUG, INFO, WARNING, ERROR, CRITICAL, checkLevel, getLevelName, type Level } from './levels.js';
+import { LogRecord, getLogRecordFactory, isDefaultRecordFactory } from './log-record.js';
+import type { Handler } from './handler.js';
+import { LogKw, type LogOptions } from './log-options.js';
+import { wantCallerInfo, findCallerFrame, registerInternalFile } from './internal/caller.js';
+import { reportLoggingError } from './internal/report.js';
+import { settings } from './internal/runtime.js';
+import type { Manager } from './manager.js';
+
+registerInternalFile(import.meta.url);
+
+/** A handler as a logger sees it: anything with a level and handle(). */
+type HandlerLike = Pick<Handler, 'level' | 'handle'>;
+
+const RESERVED = new Set(['message', 'asctime']);
+
+/**
+ * A named channel in the logger hierarchy (Python's `logging.Logger`). Get one
+ * with `getLogger('app.http')`, never with `new`. Dotted names form the tree;
+ * records propagate to ancestors' handlers unless `propagate` is false.
+ *
+ * Log methods take Python's arguments: a message, %-format arguments, and an
+ * optional trailing `kw({ exc_info, extra, stack_info, stacklevel })`.
+ * A log call never throws: every failure is reported through handleError.
+ */
+export class Logger extends Filterer {
+  /** Set at module initialisation; shared by every logger (Python's `Logger.manager`). */
+  static manager: Manager;
+  /** The root logger (Python's `Logger.root`). */
+  static root: Logger;
+
+  name: string;
+  /** Level set on this logger (NOTSET = defer to the parent). */
+  level: number;
+  /** Parent in the hierarchy; null only for the root. */
+  parent: Logger | null = null;
+  /** Pass records on to the parent's handlers. */
+  propagate = true;
+  handlers: HandlerLike[] = [];
+  /** A disabled logger drops every record (dictConfig sets this on loggers it does not name). */
+  disabled = false;
+  /** @internal cached effective level; -1 when unknown (Python's `_cache`). */
+  _levelCache = -1;
+
+  constructor(name: string, level: Level = NOTSET) {
+    super();
+    this.name = name;
+    this.level = checkLevel(level);
+  }
+
+  /** The manager shared by all loggers. */
+  get manager(): Manager {
+    return Logger.manager;
+  }
+  /** The root logger. */
+  get root(): Logger {
+    return Logger.root;
+  }
+
+  /** Set the level (number or name) and invalidate every logger's cache. */
+  setLevel(level: Level): void {
+    this.level = checkLevel(level);
+    Logger.manager._clear_cache();
+  }
+
+  /** The first non-NOTSET level found walking up the tree (NOTSET if none). */
+  getEffectiveLevel(): number {
+    let l: Logger | null = this;
+    while (l !== null) {
+      if (l.level) return l.level;
+      l = l.parent;
+    }
+    return NOTSET;
+  }
+
+  /** Whether a record of `level` would be processed; cached until any level changes. */
+  isEnabledFor(level: number): boolean {
+    if (this.disabled || Logger.manager.disable >= level) return false;
+    let e = this._levelCache;
+    if (e < 0) e = this._levelCache = this.getEffectiveLevel();
+    return level >= e;
+  }
+
+  /** Log at DEBUG. */
+  debug(msg: unknown, ...args: unknown[]): void {
+    if (this.isEnabledFor(DEBUG)) this._logArgs(DEBUG, msg, args, this.debug);
+  }
+  /** Log at INFO. */
+  info(msg: unknown, ...args: unknown[]): void {
+    if (this.isEnabledFor(INFO)) this._logArgs(INFO, msg, args, this.info);
+  }
+  /** Log at WARNING. */
+  warning(msg: unknown, ...args: unknown[]): void {
+    if (this.isEnabledFor(WARNING)) this._logArgs(WARNING, msg, args, this.warning);
+  }
+  /** Deprecated alias of warning, as in Python. */
+  warn(msg: unknown, ...args: unknown[]): void {
+    if (this.isEnabledFor(WARNING)) this._logArgs(WARNING, msg, args, this.warn);
+  }
+  /** Log at ERROR. */
+  error(msg: unknown, ...args: unknown[]): void {
+    if (this.isEnabledFor(ERROR)) this._logArgs(ERROR, msg, args, this.error);
+  }
+  /**
+   * Log at ERROR with exception information. With no explicit `exc_info`, the
+   * error is the message itself when it is an Error, else the last argument
+   * that is an Error (JavaScript has no `sys.exc_info()`).
+   */
+  exception(msg: unknown, ...args: unknown[]): void {
+    if (!this.isEnabledFor(ERROR)) return;
+    const last = args.length > 0 ? args[args.length - 1] : undefined;
+    if (last instanceof LogKw) {
+      if (last.exc_info === undefined) args[args.length - 1] = new LogKw({ ...last, exc_info: true });
+    } else {
+      args.push(new LogKw({ exc_info: true }));
+    }
+    this._logArgs(ERROR, msg, args, this.exception);
+  }
+  /** Log at CRITICAL. */
+  critical(msg: unknown, ...args: unknown[]): void {
+    if (this.isEnabledFor(CRITICAL)) this._logArgs(CRITICAL, msg, args, this.critical);
+  }
+  /** Alias of critical. */
+  fatal(msg: unknown, ...args: unknown[]): void {
+    if (this.isEnabledFor(CRITICAL)) this._logArgs(CRITICAL, msg, args, this.fatal);
+  }
+  /** Log at any level, given as a number or a registered name. */
+  log(level: Level, msg: unknown, ...args: unknown[]): void {
+    let lv: number;
+    try {
+      lv = typeof level === 'number' && Number.isInteger(level) ? level : checkLevel(level);
+    } catch (e) {
+      reportLoggingError(new TypeError(`level must be an integer or a registered level name (${(e as Error).message})`), { msg, args });
+      return;
+    }
+    if (this.isEnabledFor(lv)) this._logArgs(lv, msg, args, this.log);
+  }
+
+  /** @internal split off a trailing kw() and log. */
+  _logArgs(level: number, msg: unknown, args: unknown[], above: Function): void {
+    let opts: LogOptions | undefined;
+    const n = args.length;
+    if (n > 0 && args[n - 1] instanceof LogKw) {
+      opts = args[n - 1] as LogKw;
+      args.length = n - 1;
+    }
+    this._log(level, msg, args, opts, above);
+  }
+
+  /**
+   * Build the record and hand it to the handlers (Python's `_log`). Exceptions
+   * anywhere in here are reported, never thrown.
+   */
+  _log(level: number, msg: unknown, args: unknown[], opts?: LogOptions, above: Function = this._log): void {
+    try {
+      let pathname = '(unknown file)';
+      let lineno = 0;
+      let func: string | null = '(unknown function)';
+      let sinfo: string | null = null;
+      const stackInfo = opts?.stack_info === true;
+      if (stackInfo || wantCallerInfo() || (opts?.stacklevel ?? 1) !== 1) {
+        const c = findCallerFrame(above, opts?.stacklevel ?? 1, stackInfo);
+        pathname = c.frame.pathname;
+        lineno = c.frame.lineno;
+        func = c.frame.funcName;
+        sinfo = c.stack;
+      }
+      let exc: unknown = opts?.exc_info ?? null;
+      if (exc === true) exc = resolveExcInfo(msg, args);
+      else if (exc === false) exc = null;
+      const record = this.makeRecord(this.name, level, pathname, lineno, msg, args, exc, func, opts?.extra ?? null, sinfo);
+      this.handle(record);
+    } catch (e) {
+      reportLoggingError(e, { msg, args }, `Logger(${this.name})`);
+    }
+  }
+
+  /**
+   * Python's `makeRecord`: build the record with the current factory and merge
+   * `extra`. Override to build records differently. A key of `extra` that would
+   * overwrite a record attribute is reported (Python raises KeyError) and skipped.
+   */
+  makeRecord(
+    name: string,
+    level: number,
+    fn: string,
+    lno: number,
+    msg: unknown,
+    args: unknown,
+    exc_info: unknown,
+    func: string | null = null,
+    extra: Record<string, unknown> | null = null,
+    sinfo: string | null = null,
+  ): LogRecord {
+    const rv = isDefaultRecordFactory()
+      ? new LogRecord(name, level, fn, lno, msg, args, exc_info, func, sinfo)
+      : getLogRecordFactory()(name, level, fn, lno, msg, args, exc_info, func, sinfo);
+    if (extra !== null && typeof extra === 'object') {
+      for (const key of Object.keys(extra)) {
+        if (RESERVED.has(key) || key in rv) {
+          reportLoggingError(new Error(`KeyError: "Attempt to overwrite '${key}' in LogRecord"`), rv, `Logger(${name}).makeRecord`);
+          continue;
+        }
+        rv[key] = extra[key];
+      }
+    }
+    return rv;
+  }
+
+  /** Apply the logger's filters, then call the handlers, unless disabled. */
+  handle(record: LogRecord): void {
+    if (this.disabled) return;
+    const rv = this.filters.length === 0 ? record : this.filter(record);
+    if (rv !== false) this.callHandlers(rv);
+  }
+
+  /**
+   * Pass the record to this logger's handlers and, while `propagate` holds, its
+   * ancestors'. With no handler anywhere, `settings.lastResort` takes it.
+   */
+  callHandlers(record: LogRecord): void {
+    let c: Logger | null = this;
+    let found = 0;
+    const lv = record.levelno;
+    while (c !== null) {
+      const hs = c.handlers;
+      for (let i = 0; i < hs.length; i++) {
+        const h = hs[i]!;
+        found++;
+        if (lv >= h.level) {
+          try {
+            h.handle(record);
+          } catch (e) {
+            reportLoggingError(e, record, String((h as object).constructor?.name));
+          }
+        }
+      }
+      c = c.propagate ? c.parent : null;
+    }
+    if (found === 0) {
+      const lr = settings.lastResort;
+      if (lr !== null) {
+        if (lv >= lr.level) lr.handle(record as never);
+      } else if (settings.raiseExceptions && !Logger.manager.emittedNoHandlerWarning) {
+        reportLoggingError(null, null, `No handlers could be found for logger "${this.name}"`);
+        Logger.manager.emittedNoHandlerWarning = true;
+      }
+    }
+  }
+
+  /** Add a handler (once). */
+  addHandler(h: HandlerLike): void {
+    if (!this.handlers.includes(h)) this.handlers.push(h);
+  }
+
+  /** Remove a handler if present. */
+  removeHandler(h: HandlerLike): void {
+    const i = this.handlers.indexOf(h);
+    if (i >= 0) this.handlers.splice(i, 1);
+  }
+
+  /** Whether this logger or an ancestor reachable by propagation has handlers. */
+  hasHandlers(): boolean {
+    let c: Logger | null = this;
+    while (c !== null) {
+      if (c.handlers.length > 0) return true;
+      c = c.propagate ? c.parent : null;
+    }
+    return false;
+  }
+
+  /** The logger `<this name>.<suffix>` (just `suffix` from the root). */
+  getChild(suffix: string): Logger {
+    const name = this === Logger.root ? suffix : `${this.name}.${suffix}`;
+    return Logger.manager.getLogger(name);
+  }
+
+  /** Direct children that exist as real loggers (Python 3.12's `getChildren`). */
+  getChildren(): Set<Logger> {
+    const out = new Set<Logger>();
+    const depth = (l: Logger): number => (l === Logger.root ? 0 : 1 + (l.name.split('.').length - 1));
+    const want = depth(this) + 1;
+    for (const l of Logger.manager.loggerDict.values()) {
+      if (l instanceof Logger && l.parent === this && depth(l) === want) out.add(l);
+    }
+    return out;
+  }
+
+  /** Python's `findCaller`: [pathname, lineno, funcName, stack text or null]. */
+  findCaller(stack_info = false, stacklevel = 1): [string, number, string, string | null] {
+    const c = findCallerFrame(this.findCaller, stacklevel, stack_info);
+    return [c.frame.pathname, c.frame.lineno, c.frame.funcName, c.stack];
+  }
+
+  override toString(): string {
+    return `<${this.constructor.name} ${this.name} (${getLevelName(this.getEffectiveLevel())})>`;
+  }
+}
+
+/** `exc_info: true`: the message if it is an Error, else the last Error argument; `true` (prints "NoneType: None") when there is none. */
+function resolveExcInfo(msg: unknown, args: unknown[]): unknown {
+  if (msg instanceof Error) return msg;
+  for (let i = args.length - 1; i >= 0; i--) if (args[i] instanceof Error) return args[i];
+  return true;
+}

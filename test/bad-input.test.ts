@@ -1,0 +1,101 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { getLogger, StreamHandler, Formatter, kw, DEBUG } from '../src/index.js';
+import { isolateLogging, StringIO, captureStderr } from './helpers/capture.js';
+
+isolateLogging();
+
+function setup(name: string) {
+  const s = new StringIO();
+  const h = new StreamHandler(s);
+  h.setFormatter(new Formatter('%(levelname)s %(message)s'));
+  const l = getLogger(name);
+  l.setLevel(DEBUG);
+  l.propagate = false;
+  l.addHandler(h);
+  return { s, l };
+}
+
+describe('bad input never throws into the caller', () => {
+  test('circular objects, BigInt, Symbol, null/undefined messages', async () => {
+    const { s, l } = setup('bad1');
+    const circ: Record<string, unknown> = { a: 1 };
+    circ.self = circ;
+    await captureStderr(() => {
+      l.info('circ %s', circ);
+      l.info('big %d %s', 10n ** 20n, 5n);
+      l.info('sym %s', Symbol('s'));
+      l.info(null);
+      l.info(undefined);
+      l.info(circ);
+      l.info(Symbol('msg'));
+    });
+    const lines = s.value.trim().split('\n');
+    assert.equal(lines.length, 7);
+    assert.equal(lines[0], 'INFO circ <ref *1> { a: 1, self: [Circular *1] }');
+    assert.equal(lines[1], 'INFO big 100000000000000000000 5');
+    assert.equal(lines[2], 'INFO sym Symbol(s)');
+    assert.equal(lines[3], 'INFO null');
+    assert.equal(lines[4], 'INFO undefined');
+  });
+
+  test('objects whose toString throws – reported; the next record goes through', async () => {
+    const { s, l } = setup('bad2');
+    const evil = { toString() { throw new Error('toString exploded'); } };
+    const err = await captureStderr(() => {
+      l.info('evil %s', evil);
+      l.info(evil);
+      l.info('next');
+    });
+    assert.match(err, /toString exploded/);
+    assert.equal(s.value, 'INFO next\n');
+  });
+
+  test('wrong argument counts and types – reported with Python wording', async () => {
+    const { s, l } = setup('bad3');
+    const err = await captureStderr(() => {
+      l.info('%s %s', 'one');
+      l.info('%s', 'one', 'two');
+      l.info('%d', 'x');
+      l.info('ok %d', 1);
+    });
+    assert.match(err, /not enough arguments for format string/);
+    assert.match(err, /not all arguments converted during string formatting/);
+    assert.match(err, /%d format: a real number is required, not str/);
+    assert.equal(s.value, 'INFO ok 1\n');
+  });
+
+  test('bad kw values – extra not an object, weird stacklevel', async () => {
+    const { s, l } = setup('bad4');
+    await captureStderr(() => {
+      l.info('a', kw({ extra: 5 as never }));
+      l.info('b', kw({ stacklevel: 1000 }));
+      l.info('c', kw({ stacklevel: -3 }));
+      l.info('d', kw({ exc_info: 'a string' }));
+    });
+    assert.match(s.value, /^INFO a\nINFO b\nINFO c\nINFO d\n/);
+  });
+
+  test('a throwing custom handler does not stop its siblings', async () => {
+    const { s, l } = setup('bad5');
+    l.handlers.unshift({ level: 0, handle() { throw new Error('handler down'); } } as never);
+    const err = await captureStderr(() => l.warning('still here'));
+    assert.match(err, /handler down/);
+    assert.equal(s.value, 'WARNING still here\n');
+  });
+
+  test('property – any values as msg/args never throw', async () => {
+    const { l } = setup('bad6');
+    await captureStderr(() => {
+      fc.assert(
+        fc.property(fc.anything({ withBigInt: true, withMap: true, withSet: true, withNullPrototype: true }), fc.array(fc.anything({ withBigInt: true })), (msg, args) => {
+          l.info(msg, ...args);
+          l.info(typeof msg === 'string' ? msg.slice(0, 20) + ' %s %d %r %(k)s' : '%s %d %r %(k)s', ...args);
+          return true;
+        }),
+        { numRuns: 300 },
+      );
+    });
+  });
+});
