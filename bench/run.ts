@@ -1,92 +1,148 @@
-// npm run bench — runs each scenario in its own child process, alternating
-// order over several repeats, checks every output file has exactly N lines with
-// each sequence number once, and prints medians (min–max) and ratios.
-// Options: --n N (records per run, default 200000), --repeats R (default 3).
+// npm run bench — logflume and its peers on the same workload, each run in its
+// own child process, alternating order over several repeats. Every output file
+// must hold exactly N lines with each sequence number once, in order; a run that
+// loses lines is reported as INVALID. Prints medians (min–max) and each peer's
+// ratio to logflume, and writes the table to bench/RESULTS.md.
+//
+// Options: --n N (records per run, default 200000), --repeats R (default 3),
+//          --only a,b (scenario ids), --no-write (do not update RESULTS.md).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir, cpus } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 
 const argv = process.argv.slice(2);
-const opt = (name: string, dflt: number): number => {
+const opt = (name: string, dflt: string): string => {
   const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(argv[i + 1]) : dflt;
+  return i >= 0 ? argv[i + 1]! : dflt;
 };
-const N = opt('n', 200_000);
-const REPEATS = opt('repeats', 3);
-const dir = mkdtempSync(join(tmpdir(), 'logflume-bench-'));
+const N = Number(opt('n', '200000'));
+const REPEATS = Number(opt('repeats', '3'));
+const ONLY = opt('only', '').split(',').filter(Boolean);
 const here = import.meta.dirname;
+const dir = mkdtempSync(join(tmpdir(), 'logflume-bench-'));
+const tsx = [process.execPath, '--import', 'tsx'];
+const sc = (f: string) => join(here, 'scenarios', f);
 
 interface Scenario {
-  name: string;
+  id: string;
+  label: string;
+  group: 'text' | 'json' | 'queue' | 'rotating' | 'socket' | 'ceiling';
   cmd: string[];
-  file?: string;
+  /** logflume's own scenario that peers in this group are compared with. */
+  ref?: boolean;
+  /** the scenario counts lines in its own output(s) instead of @FILE. */
+  selfVerified?: boolean;
 }
-const tsx = [process.execPath, '--import', 'tsx'];
-const fileScenarios: Scenario[] = [
-  { name: 'logflume FileHandler (sync writes)', cmd: [...tsx, join(here, 'scenarios/logflume-file.ts'), '@FILE', String(N), '0'] },
-  { name: 'logflume FileHandler (buffered: true)', cmd: [...tsx, join(here, 'scenarios/logflume-file.ts'), '@FILE', String(N), '1'] },
-  { name: 'CPython 3.11 logging FileHandler', cmd: ['python3', join(here, 'scenarios/python-file.py'), '@FILE', String(N)] },
+
+const all: Scenario[] = [
+  { id: 'bare', label: 'bare loop: cached timestamp, 64 KiB writeSync batches (ceiling)', group: 'ceiling', cmd: ['node', sc('bare-loop.mjs'), '@FILE', String(N)] },
+  { id: 'logflume', label: 'logflume FileHandler (sync writes, default)', group: 'text', cmd: [...tsx, sc('logflume-file.ts'), '@FILE', String(N), '0'], ref: true },
+  { id: 'logflume-buffered', label: 'logflume FileHandler (buffered: true)', group: 'text', cmd: [...tsx, sc('logflume-file.ts'), '@FILE', String(N), '1'] },
+  { id: 'winston', label: 'winston File transport (text)', group: 'text', cmd: ['node', sc('winston.mjs'), '@FILE', String(N)] },
+  { id: 'log4js', label: 'log4js file appender (text)', group: 'text', cmd: ['node', sc('log4js.mjs'), '@FILE', String(N)] },
+  { id: 'logtape', label: 'LogTape stream sink (text)', group: 'text', cmd: ['node', sc('logtape.mjs'), '@FILE', String(N)] },
+  { id: 'cpython', label: 'CPython 3.11 logging FileHandler', group: 'text', cmd: ['python3', sc('python-file.py'), '@FILE', String(N)] },
+  { id: 'pino-sync', label: 'pino destination({sync:true}) (JSON)', group: 'json', cmd: ['node', sc('pino.mjs'), '@FILE', String(N), 'sync'] },
+  { id: 'pino-async', label: 'pino destination({sync:false}) (JSON)', group: 'json', cmd: ['node', sc('pino.mjs'), '@FILE', String(N), 'async'] },
+  { id: 'pino-transport', label: 'pino.transport worker (JSON)', group: 'queue', cmd: ['node', sc('pino.mjs'), '@FILE', String(N), 'transport'] },
+  { id: 'bunyan', label: 'bunyan (JSON)', group: 'json', cmd: ['node', sc('bunyan.mjs'), '@FILE', String(N)] },
 ];
+// Scenarios added by later handler families, when their scripts exist.
+const optional: Scenario[] = [
+  { id: 'logflume-json', label: 'logflume FileHandler + JsonFormatter', group: 'json', cmd: [...tsx, sc('logflume-json.ts'), '@FILE', String(N)], ref: true },
+  { id: 'logflume-queue', label: 'logflume QueueHandler → off-thread listener → FileHandler', group: 'queue', cmd: [...tsx, sc('logflume-queue.ts'), '@FILE', String(N)], ref: true },
+  { id: 'logflume-rotating', label: 'logflume RotatingFileHandler', group: 'rotating', cmd: [...tsx, sc('logflume-rotating.ts'), '@FILE', String(N)], ref: true, selfVerified: true },
+  { id: 'logflume-socket', label: 'logflume SocketHandler → receiver (loopback)', group: 'socket', cmd: [...tsx, sc('logflume-socket.ts'), '@FILE', String(N)], ref: true, selfVerified: true },
+];
+for (const s of optional) if (existsSync(s.cmd[s.cmd[0] === 'node' ? 1 : 3]!)) all.push(s);
+const scenarios = ONLY.length ? all.filter((s) => ONLY.includes(s.id)) : all;
 
 function verify(file: string): string | null {
-  const lines = readFileSync(file, 'utf8').split('\n');
+  if (!existsSync(file)) return 'no output file';
+  const text = readFileSync(file, 'utf8');
+  const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
   if (lines.length !== N) return `expected ${N} lines, got ${lines.length}`;
+  const re = /request handled (\d+)/;
   for (let i = 0; i < N; i++) {
-    if (!lines[i]!.endsWith(`request handled ${i}`)) return `line ${i} is wrong: ${lines[i]}`;
+    const m = re.exec(lines[i]!);
+    if (!m || Number(m[1]) !== i) return `line ${i + 1} is not record ${i}: ${lines[i]!.slice(0, 120)}`;
   }
   return null;
 }
 
-function run(s: Scenario, rep: number): Record<string, number> | string {
-  const file = join(dir, `${s.name.replace(/\W+/g, '_')}.${rep}.log`);
-  const cmd = s.cmd.map((a) => (a === '@FILE' ? file : a));
-  const r = spawnSync(cmd[0]!, cmd.slice(1), { encoding: 'utf8', maxBuffer: 1 << 24 });
-  if (r.status !== 0) return `failed: ${r.stderr.slice(0, 400)}`;
-  const problem = verify(file);
+type Result = Record<string, number>;
+function run(s: Scenario, rep: number): Result | string {
+  const file = join(dir, `${s.id}.${rep}.log`);
+  const cmd = s.cmd.map((a) => (a === '@FILE' ? file : a === 'node' ? process.execPath : a));
+  const r = spawnSync(cmd[0]!, cmd.slice(1), { encoding: 'utf8', maxBuffer: 1 << 24, cwd: join(here, '..') });
+  if (r.status !== 0) return `failed (exit ${r.status}): ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ').slice(0, 300)}`;
+  if (!s.selfVerified) {
+    const problem = verify(file);
+    if (problem) return `INVALID (lost or wrong lines): ${problem}`;
+  }
   rmSync(file, { force: true });
-  if (problem) return `INVALID (lost or wrong lines): ${problem}`;
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, number>;
+  const last = r.stdout.trim().split('\n').pop()!;
+  try {
+    const res = JSON.parse(last) as Result & { error?: string };
+    if (res.error) return `INVALID: ${res.error}`;
+    return res;
+  } catch {
+    return `bad output: ${last.slice(0, 200)}`;
+  }
 }
 
-const results = new Map<string, Record<string, number>[]>();
+const results = new Map<string, Result[]>();
 const invalid = new Map<string, string>();
 for (let rep = 0; rep < REPEATS; rep++) {
-  const order = rep % 2 === 0 ? fileScenarios : [...fileScenarios].reverse();
+  const order = rep % 2 === 0 ? scenarios : [...scenarios].reverse();
   for (const s of order) {
+    process.stderr.write(`  [${rep + 1}/${REPEATS}] ${s.id}\r`);
     const r = run(s, rep);
-    if (typeof r === 'string') invalid.set(s.name, r);
-    else results.set(s.name, [...(results.get(s.name) ?? []), r]);
+    if (typeof r === 'string') invalid.set(s.id, r);
+    else results.set(s.id, [...(results.get(s.id) ?? []), r]);
   }
 }
-const disabled: number[] = [];
-for (let rep = 0; rep < REPEATS; rep++) {
-  const r = spawnSync(tsx[0]!, [...tsx.slice(1), join(here, 'scenarios/logflume-disabled.ts')], { encoding: 'utf8' });
-  disabled.push(JSON.parse(r.stdout).disabledNs);
-}
+process.stderr.write('\n');
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const fmt = (xs: number[], digits = 0) => `${median(xs).toLocaleString('en-US', { maximumFractionDigits: digits })} (${Math.min(...xs).toLocaleString('en-US', { maximumFractionDigits: digits })}–${Math.max(...xs).toLocaleString('en-US', { maximumFractionDigits: digits })})`;
-const ref = results.get(fileScenarios[0]!.name);
-const refRate = ref ? median(ref.map((r) => r.recordsPerSec!)) : NaN;
+const num = (x: number, d = 0) => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+const cell = (xs: number[], d = 0) => (xs.length ? `${num(median(xs), d)} (${num(Math.min(...xs), d)}–${num(Math.max(...xs), d)})` : '—');
+const metric = (id: string, key: string) => (results.get(id) ?? []).map((r) => r[key]).filter((v): v is number => typeof v === 'number');
+const refRate = (id: string) => {
+  const xs = metric(id, 'recordsPerSec');
+  return xs.length ? median(xs) : NaN;
+};
+const logflumeRef = refRate('logflume');
 
-console.log(`logflume bench — ${N.toLocaleString('en-US')} records × ${REPEATS} repeats; node ${process.version}; ${cpus()[0]?.model ?? '?'} × ${cpus().length}`);
-console.log('workload: info("request handled %d", i) from logger app.http, format "%(asctime)s %(levelname)s %(name)s %(message)s", to a file\n');
-console.log('| scenario | records/s to flushed | caller ns/call | ratio to logflume (sync) |');
-console.log('|---|---|---|---|');
-for (const s of fileScenarios) {
-  const rs = results.get(s.name);
-  if (!rs) {
-    console.log(`| ${s.name} | ${invalid.get(s.name) ?? 'no result'} | | |`);
+const out: string[] = [];
+out.push(`# logflume benchmark results`);
+out.push('');
+out.push(`${N.toLocaleString('en-US')} records × ${REPEATS} repeats, alternating order, each run in its own process.`);
+out.push(`Machine: ${cpus()[0]?.model ?? '?'} × ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB; Node ${process.version}; ${spawnSync('python3', ['--version'], { encoding: 'utf8' }).stdout.trim()}; ${new Date().toISOString().slice(0, 10)}.`);
+out.push('Workload: `info("request handled %d", i)` from logger `app.http` to a file; text format `%(asctime)s %(levelname)s %(name)s %(message)s` (peers: their equivalent), JSON for pino/bunyan. Every output file is checked for exactly N lines with each sequence number once, in order.');
+out.push('');
+out.push('| scenario | records/s to flushed: median (min–max) | caller ns/call | disabled call ns | × logflume FileHandler |');
+out.push('|---|---|---|---|---|');
+for (const s of scenarios) {
+  if (!results.has(s.id)) {
+    out.push(`| ${s.label} | ${invalid.get(s.id) ?? 'no result'} | | | |`);
     continue;
   }
-  const rate = rs.map((r) => r.recordsPerSec!);
-  console.log(`| ${s.name} | ${fmt(rate)} | ${fmt(rs.map((r) => r.callerNs!), 1)} | ${(median(rate) / refRate).toFixed(2)}× |`);
+  const rate = metric(s.id, 'recordsPerSec');
+  const ratio = median(rate) / logflumeRef;
+  out.push(`| ${s.label} | ${cell(rate)} | ${cell(metric(s.id, 'callerNs'), 0)} | ${cell(metric(s.id, 'disabledNs'), 2)} | ${Number.isFinite(ratio) ? ratio.toFixed(2) + '×' : '—'} |`);
 }
-const py = results.get(fileScenarios[2]!.name);
-console.log(`\n| disabled call (debug at INFO) | ns/call |`);
-console.log('|---|---|');
-console.log(`| logflume | ${fmt(disabled, 2)} |`);
-if (py) console.log(`| CPython 3.11 | ${fmt(py.map((r) => r.disabledNs!), 1)} |`);
+const extras = scenarios.filter((s) => results.get(s.id)?.some((r) => 'peakRssMb' in r || 'elDelayP99Ms' in r));
+if (extras.length) {
+  out.push('');
+  out.push('| scenario | peak RSS MB | event-loop delay p99 ms |');
+  out.push('|---|---|---|');
+  for (const s of extras) out.push(`| ${s.label} | ${cell(metric(s.id, 'peakRssMb'), 0)} | ${cell(metric(s.id, 'elDelayP99Ms'), 2)} |`);
+}
+for (const [id, why] of invalid) if (results.has(id)) out.push(`\nNote: ${id} had an invalid run: ${why}`);
+const text = out.join('\n') + '\n';
+process.stdout.write(text);
+if (!argv.includes('--no-write') && ONLY.length === 0) writeFileSync(join(here, 'RESULTS.md'), text);
 rmSync(dir, { recursive: true, force: true });
