@@ -72,7 +72,7 @@ export class Formatter {
       if (validate ?? true) {
         validateFormat(text, style);
       }
-      this.#compiled = style === '%' ? compilePercentStyle(text) : style === '{' ? compileBraceStyle(text) : compileDollarStyle(text);
+      this.#compiled = style === '%' ? compilePercentStyle(text) : style === '{' ? compileBraceOrDefer(text) : compileDollarStyle(text);
     } catch (e) {
       if (e instanceof PyFormatError) throw new ConfigError(e.message, { cause: e, code: 'ERR_LOGFLUME_FORMAT' });
       throw e;
@@ -162,6 +162,26 @@ export class Formatter {
       s += this.formatStack(record.stack_info);
     }
     return s;
+  }
+}
+
+/**
+ * Python's validate accepts positional fields ('{0}') and fails only when a
+ * record is formatted (IndexError, reported through handleError); keep that.
+ */
+function compileBraceOrDefer(text: string): CompiledFormat {
+  try {
+    return compileBraceStyle(text);
+  } catch (e) {
+    if (e instanceof PyFormatError && e.message.startsWith('Replacement index')) {
+      return {
+        fields: [],
+        render: () => {
+          throw e;
+        },
+      };
+    }
+    throw e;
   }
 }
 
