@@ -6,7 +6,7 @@
 // (missing keys, a spec that does not suit the value's type) are raised at
 // render time, as Python raises them.
 import { type ParsedSpec, decimalValue, formatParsed, formatValue, getSpec } from './pyformat.spec.js';
-import { type CompiledFormat, PyFormatError, isMapping, pyAscii, pyRepr, pyStr, pyTypeName } from './pyformat.values.js';
+import { type CompiledFormat, PyFormatError, isMapping, pyAscii, pyRepr, pyStr, pyTypeName, lengthError } from './pyformat.values.js';
 
 type Step = { attr: string } | { index: string | number };
 
@@ -276,5 +276,14 @@ export function compileBraceStyle(fmt: string): CompiledFormat {
     const text = items[0];
     return { fields, render: () => text };
   }
-  return { fields, render: (values: Record<string, unknown>) => renderItems(items, values) };
+  return {
+    fields,
+    render: (values: Record<string, unknown>) => {
+      try {
+        return renderItems(items, values);
+      } catch (e) {
+        throw lengthError(e);
+      }
+    },
+  };
 }

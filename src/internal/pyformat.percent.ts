@@ -15,6 +15,7 @@ import {
   cpSlice,
   fillOf,
   isMapping,
+  lengthError,
   pyAscii,
   pyRepr,
   pyStr,
@@ -382,7 +383,11 @@ function compiled(fmt: string): Program {
  */
 export function percentFormat(fmt: string, args: unknown): string {
   const prog = compiled(fmt);
-  return run(prog, args, isMapping(args) ? args : null, true);
+  try {
+    return run(prog, args, isMapping(args) ? args : null, true);
+  } catch (e) {
+    throw lengthError(e);
+  }
 }
 
 /** Compile a percent-style *mapping* format (logging's `%(name)s` formats) once.
@@ -395,6 +400,12 @@ export function compilePercentStyle(fmt: string): CompiledFormat {
   const prog = parsePercent(fmt);
   return {
     fields: prog.keys,
-    render: (values: Record<string, unknown>) => run(prog, values, values, false),
+    render: (values: Record<string, unknown>) => {
+      try {
+        return run(prog, values, values, false);
+      } catch (e) {
+        throw lengthError(e);
+      }
+    },
   };
 }

@@ -10,6 +10,14 @@ import { inspect, types } from 'node:util';
  * while `pyType` preserves which Python exception a Python user would have
  * seen; `message` is Python's exact message text so logs read the same.
  */
+/**
+ * Two huge padded fields can exceed V8's string limit even when each is
+ * allowed; Python would raise MemoryError. Report it as a format error.
+ */
+export function lengthError(e: unknown): unknown {
+  return e instanceof RangeError ? new PyFormatError('ValueError', 'formatted string too long') : e;
+}
+
 export class PyFormatError extends Error {
   readonly pyType: 'TypeError' | 'ValueError' | 'KeyError';
   constructor(pyType: 'TypeError' | 'ValueError' | 'KeyError', message: string) {
