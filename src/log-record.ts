@@ -65,11 +65,9 @@ export class LogRecord {
     this.levelname = levelNameOf(level);
     this.levelno = level;
     this.pathname = pathname;
-    const slash = pathname.lastIndexOf('/');
-    const filename = slash >= 0 ? pathname.slice(slash + 1) : pathname;
-    this.filename = filename;
-    const dot = filename.lastIndexOf('.');
-    this.module = dot > 0 ? filename.slice(0, dot) : filename;
+    if (pathname !== lastPath) splitPath(pathname);
+    this.filename = lastFilename;
+    this.module = lastModule;
     this.exc_info = exc_info;
     this.exc_text = null;
     this.stack_info = sinfo;
@@ -111,6 +109,20 @@ export class LogRecord {
   toString(): string {
     return `<LogRecord: ${this.name}, ${this.levelno}, ${this.pathname}, ${this.lineno}, "${safeStr(this.msg)}">`;
   }
+}
+
+// One-entry cache: most records in a row share their pathname (often the
+// "(unknown file)" placeholder), so basename/splitext run once, not per record.
+let lastPath = '';
+let lastFilename = '';
+let lastModule = '';
+function splitPath(pathname: string): void {
+  const slash = pathname.lastIndexOf('/');
+  const filename = slash >= 0 ? pathname.slice(slash + 1) : pathname;
+  const dot = filename.lastIndexOf('.');
+  lastFilename = filename;
+  lastModule = dot > 0 ? filename.slice(0, dot) : filename;
+  lastPath = pathname;
 }
 
 function safeStr(v: unknown): string {

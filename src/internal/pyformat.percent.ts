@@ -7,6 +7,7 @@
 // and argument fetches, which can fail first), so each spec records where in
 // its processing a recorded error fires.
 import { floatBody } from './pyformat.float.js';
+import { makeTupleFast, makeMappingFast } from './pyformat.fast.js';
 import { intDigits, intToFloat } from './pyformat.spec.js';
 import {
   type CompiledFormat,
@@ -22,14 +23,14 @@ import {
   pyTypeName,
 } from './pyformat.values.js';
 
-const F_MINUS = 1;
+export const F_MINUS = 1;
 const F_PLUS = 2;
 const F_SPACE = 4;
 const F_ALT = 8;
-const F_ZERO = 16;
+export const F_ZERO = 16;
 
-const STAR = -2;
-const NONE = -1;
+export const STAR = -2;
+export const NONE = -1;
 
 // Stages at which a recorded parse error fires (after the stages before it ran).
 const AT_KEY = 0; // "incomplete format key": after the mapping check, before lookup
@@ -38,7 +39,7 @@ const AT_PREC = 2; // "precision too big": after a '*' width was fetched
 const AT_END = 3; // "incomplete format": after width/precision
 const AT_CONV = 4; // unsupported character: after the value was fetched
 
-interface Spec {
+export interface Spec {
   /** mapping key, or null for positional; undefined when '(' was not closed */
   key: string | null;
   flags: number;
@@ -49,12 +50,15 @@ interface Spec {
   errStage: number;
 }
 
-type Item = string | Spec;
+export type Item = string | Spec;
 
-interface Program {
+export interface Program {
   items: Item[];
   /** keys in order of first use */
   keys: string[];
+  /** generated fast path for a tuple of exactly `fastArity` args (see pyformat.fast.ts), or null */
+  fast?: ((args: readonly unknown[]) => string) | null;
+  fastArity?: number;
 }
 
 function parsePercent(fmt: string): Program {
@@ -368,6 +372,9 @@ function compiled(fmt: string): Program {
   let prog = cache.get(fmt);
   if (prog === undefined) {
     prog = parsePercent(fmt);
+    const fast = makeTupleFast(prog.items, (spec, v) => run({ items: [spec], keys: [] }, [v], null, true));
+    prog.fast = fast?.fn ?? null;
+    prog.fastArity = fast?.arity ?? -1;
     if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
     cache.set(fmt, prog);
   }
@@ -384,6 +391,7 @@ function compiled(fmt: string): Program {
 export function percentFormat(fmt: string, args: unknown): string {
   const prog = compiled(fmt);
   try {
+    if (prog.fast && Array.isArray(args) && args.length === prog.fastArity) return prog.fast(args);
     return run(prog, args, isMapping(args) ? args : null, true);
   } catch (e) {
     throw lengthError(e);
@@ -398,11 +406,12 @@ export function percentFormat(fmt: string, args: unknown): string {
  */
 export function compilePercentStyle(fmt: string): CompiledFormat {
   const prog = parsePercent(fmt);
+  const fast = makeMappingFast(prog.items, (spec, values) => run({ items: [spec], keys: spec.key ? [spec.key] : [] }, values, values, false));
   return {
     fields: prog.keys,
     render: (values: Record<string, unknown>) => {
       try {
-        return run(prog, values, values, false);
+        return fast !== null ? fast(values) : run(prog, values, values, false);
       } catch (e) {
         throw lengthError(e);
       }
