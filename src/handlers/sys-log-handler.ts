@@ -1,0 +1,558 @@
+import * as dgram from 'node:dgram';
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createRequire } from 'node:module';
+import { Handler } from '../handler.js';
+import { ConfigError } from '../errors.js';
+import { NOTSET, type Level } from '../levels.js';
+import type { LogRecord } from '../log-record.js';
+import * as C from './sys-log-handler.constants.js';
+import {
+  buildMessage,
+  encodePriority as encodePri,
+  formatStructuredData,
+  frame,
+  header,
+  type SyslogFormat,
+  type SyslogFraming,
+} from './sys-log-handler.format.js';
+
+/** `[host, port]` for UDP/TCP/TLS, or the path of a Unix socket. */
+export type SyslogAddress = [string, number] | string;
+/** Python's `socket.SOCK_DGRAM` / `socket.SOCK_STREAM`. */
+export type SyslogSocktype = 'dgram' | 'stream';
+
+/** Options of {@link SysLogHandler}; the first three are Python's positional arguments. */
+export interface SysLogHandlerOptions {
+  /** Default `['localhost', 514]`. A string is a Unix socket path (`/dev/log`). */
+  address?: SyslogAddress;
+  /** A code (`LOG_LOCAL0`) or a `facility_names` key; default `LOG_USER`. */
+  facility?: number | string;
+  /** 'dgram' (UDP, default) or 'stream' (TCP); null on a Unix path tries datagram, then stream, as Python. */
+  socktype?: SyslogSocktype | null;
+  /** Wire format: 'python' (default: `<PRI>ident msg\0`, Python's bytes), 'rfc3164' or 'rfc5424'. */
+  format?: SyslogFormat;
+  /** Framing on stream transports: 'none' (default, as Python), 'octet-counting' (RFC 6587) or 'lf'. */
+  framing?: SyslogFraming;
+  /** Syslog over TLS (RFC 5425): true or `tls.connect` options (ca, cert, key, servername…). Implies 'stream'. */
+  tls?: boolean | tls.ConnectionOptions;
+  /** Prepended to every message (Python's `ident`). */
+  ident?: string;
+  /** Append a NUL byte (Python's `append_nul`); default true for 'python' format without framing, false otherwise. */
+  appendNul?: boolean;
+  /** RFC 5424 only: start MSG with a UTF-8 BOM (RFC 5424 §6.4); default false, old daemons show it as garbage. */
+  utf8Bom?: boolean;
+  /** RFC header fields; defaults: `os.hostname()`, the script's basename, `process.pid`. */
+  hostname?: string;
+  appName?: string;
+  procid?: string | number;
+  /** RFC 5424 structured data sent with every record: `{ 'id@32473': { key: 'value' } }`. */
+  structuredData?: Record<string, Record<string, unknown>>;
+  /** Largest message in bytes; longer messages are cut at a UTF-8 boundary (header and NUL kept). Default 65507 for UDP, 1 MiB otherwise. */
+  maxMessageSize?: number;
+  /** Records held while a stream connection is (re)established; beyond it the oldest are dropped. Default 1000. */
+  maxBacklog?: number;
+  /** First reconnect delay in ms, doubled up to 30 s while the server stays down. Default 500. */
+  reconnectDelay?: number;
+  /** Streams: give up a connection attempt (and retry later) after this many ms. Default 5000. */
+  connectTimeout?: number;
+  level?: Level;
+}
+
+interface Pending {
+  data: Buffer;
+  record: LogRecord | null;
+}
+
+interface UnixDgramSocket {
+  on(ev: 'error', fn: (e: Error) => void): void;
+  send(buf: Buffer, off: number, len: number, path: string, cb?: (err?: unknown) => void): void;
+  close(): void;
+}
+
+const require_ = createRequire(import.meta.url);
+let unixDgram: { createSocket(type: 'unix_dgram'): UnixDgramSocket } | null | undefined;
+/** @internal the optional native module for Unix datagram sockets, or null when it is not installed. */
+export function loadUnixDgram(): typeof unixDgram {
+  if (unixDgram === undefined) {
+    try {
+      unixDgram = require_('unix-dgram');
+    } catch {
+      unixDgram = null;
+    }
+  }
+  return unixDgram;
+}
+const UNIX_DGRAM_HINT = 'Unix datagram sockets need the optional native module unix-dgram: run `npm install unix-dgram`';
+
+function defaultAppName(): string {
+  const script = process.argv[1];
+  return script ? path.basename(script).replace(/\.[cm]?[jt]s$/, '') : process.title;
+}
+
+/**
+ * Sends records to a syslog daemon (Python's `logging.handlers.SysLogHandler`)
+ * over UDP, TCP, TLS or a Unix socket. `emit()` never waits: datagrams are
+ * handed to the kernel, stream records are written or queued in a bounded
+ * backlog while the connection is (re)established, and failures go to
+ * `handleError`. By default the bytes are Python's (`<PRI>ident message\0`);
+ * `format: 'rfc5424' | 'rfc3164'` add the standard headers. Unlike Python the
+ * exception text is never sent (Python's docstring promises this, its code
+ * does not): syslog lines should stay one line; log the traceback elsewhere.
+ *
+ * @example new SysLogHandler({ address: ['127.0.0.1', 514], facility: 'local0' })
+ * @example new SysLogHandler({ address: ['logs.example', 6514], tls: { ca }, format: 'rfc5424', framing: 'octet-counting' })
+ * @throws ConfigError for an unknown facility, a bad address, or an option that does not fit the transport.
+ */
+export class SysLogHandler extends Handler {
+  static readonly LOG_EMERG = C.LOG_EMERG;
+  static readonly LOG_ALERT = C.LOG_ALERT;
+  static readonly LOG_CRIT = C.LOG_CRIT;
+  static readonly LOG_ERR = C.LOG_ERR;
+  static readonly LOG_WARNING = C.LOG_WARNING;
+  static readonly LOG_NOTICE = C.LOG_NOTICE;
+  static readonly LOG_INFO = C.LOG_INFO;
+  static readonly LOG_DEBUG = C.LOG_DEBUG;
+  static readonly LOG_KERN = C.LOG_KERN;
+  static readonly LOG_USER = C.LOG_USER;
+  static readonly LOG_MAIL = C.LOG_MAIL;
+  static readonly LOG_DAEMON = C.LOG_DAEMON;
+  static readonly LOG_AUTH = C.LOG_AUTH;
+  static readonly LOG_SYSLOG = C.LOG_SYSLOG;
+  static readonly LOG_LPR = C.LOG_LPR;
+  static readonly LOG_NEWS = C.LOG_NEWS;
+  static readonly LOG_UUCP = C.LOG_UUCP;
+  static readonly LOG_CRON = C.LOG_CRON;
+  static readonly LOG_AUTHPRIV = C.LOG_AUTHPRIV;
+  static readonly LOG_FTP = C.LOG_FTP;
+  static readonly LOG_NTP = C.LOG_NTP;
+  static readonly LOG_SECURITY = C.LOG_SECURITY;
+  static readonly LOG_CONSOLE = C.LOG_CONSOLE;
+  static readonly LOG_SOLCRON = C.LOG_SOLCRON;
+  static readonly LOG_LOCAL0 = C.LOG_LOCAL0;
+  static readonly LOG_LOCAL1 = C.LOG_LOCAL1;
+  static readonly LOG_LOCAL2 = C.LOG_LOCAL2;
+  static readonly LOG_LOCAL3 = C.LOG_LOCAL3;
+  static readonly LOG_LOCAL4 = C.LOG_LOCAL4;
+  static readonly LOG_LOCAL5 = C.LOG_LOCAL5;
+  static readonly LOG_LOCAL6 = C.LOG_LOCAL6;
+  static readonly LOG_LOCAL7 = C.LOG_LOCAL7;
+  static readonly priority_names = C.priority_names;
+  static readonly facility_names = C.facility_names;
+  static readonly priority_map = C.priority_map;
+
+  /** Where records go (Python's `address`). */
+  readonly address: SyslogAddress;
+  /** Facility code (Python's `facility`). */
+  facility: number;
+  /** 'dgram' or 'stream'; on a Unix path it is set once the connection type is known, as Python. */
+  socktype: SyslogSocktype | null;
+  /** True for a Unix socket path (Python's `unixsocket`). */
+  readonly unixsocket: boolean;
+  /** Prepended to every message (Python's `ident`). */
+  ident: string;
+  /** Python's `append_nul`. */
+  append_nul: boolean;
+  readonly syslogFormat: SyslogFormat;
+  readonly framing: SyslogFraming;
+  utf8Bom: boolean;
+  hostname: string;
+  appName: string;
+  procid: string | number;
+  structuredData: Record<string, Record<string, unknown>> | null;
+  maxMessageSize: number;
+  readonly maxBacklog: number;
+  /** Records dropped because the backlog was full or the handler closed before they could be sent. */
+  droppedCount = 0;
+  /** Messages cut to `maxMessageSize`. */
+  truncatedCount = 0;
+
+  readonly #tls: tls.ConnectionOptions | null;
+  readonly #reconnectBase: number;
+  readonly #connectTimeout: number;
+  #reconnectDelay: number;
+  #udp: dgram.Socket | null = null;
+  #udpConnected = false;
+  #unixDgram: UnixDgramSocket | null = null;
+  #stream: net.Socket | null = null;
+  #connected = false;
+  #connecting = false;
+  #outageReported = false;
+  #dropReported = false;
+  #retryTimer: NodeJS.Timeout | null = null;
+  #backlog: Pending[] = [];
+  #inFlight = 0;
+  #waiters: (() => void)[] = [];
+
+  constructor(address?: SyslogAddress | SysLogHandlerOptions, facility?: number | string, socktype?: SyslogSocktype | null) {
+    const o: SysLogHandlerOptions =
+      address !== undefined && !Array.isArray(address) && typeof address === 'object'
+        ? address
+        : { address: address as SyslogAddress | undefined, facility, socktype };
+    super(o.level ?? NOTSET);
+    const addr = o.address ?? ['localhost', C.SYSLOG_UDP_PORT];
+    if (typeof addr !== 'string' && !(Array.isArray(addr) && addr.length === 2 && typeof addr[0] === 'string' && Number.isInteger(addr[1]))) {
+      throw new ConfigError('SysLogHandler: address must be [host, port] or a Unix socket path');
+    }
+    this.address = addr;
+    this.unixsocket = typeof addr === 'string';
+    this.facility = typeof o.facility === 'string' ? encodePri(o.facility, 0) >> 3 : (o.facility ?? C.LOG_USER);
+    this.#tls = o.tls ? (o.tls === true ? {} : o.tls) : null;
+    if (this.#tls && this.unixsocket) throw new ConfigError('SysLogHandler: tls needs a [host, port] address');
+    if (this.#tls && o.socktype === 'dgram') throw new ConfigError("SysLogHandler: tls needs socktype 'stream'");
+    this.socktype = this.#tls ? 'stream' : (o.socktype ?? (this.unixsocket ? null : 'dgram'));
+    this.syslogFormat = o.format ?? 'python';
+    if (!['python', 'rfc3164', 'rfc5424'].includes(this.syslogFormat)) throw new ConfigError(`SysLogHandler: unknown format ${JSON.stringify(o.format)}`);
+    this.framing = o.framing ?? 'none';
+    if (!['none', 'octet-counting', 'lf'].includes(this.framing)) throw new ConfigError(`SysLogHandler: unknown framing ${JSON.stringify(o.framing)}`);
+    this.ident = o.ident ?? '';
+    this.append_nul = o.appendNul ?? (this.syslogFormat === 'python' && this.framing === 'none');
+    this.utf8Bom = o.utf8Bom ?? false;
+    this.hostname = o.hostname ?? os.hostname();
+    this.appName = o.appName ?? defaultAppName();
+    this.procid = o.procid ?? process.pid;
+    this.structuredData = o.structuredData ?? null;
+    this.maxMessageSize = o.maxMessageSize ?? (this.socktype === 'dgram' && !this.unixsocket ? C.MAX_UDP_PAYLOAD : 1 << 20);
+    this.maxBacklog = o.maxBacklog ?? 1000;
+    if (!(this.maxBacklog >= 1)) throw new ConfigError('SysLogHandler: maxBacklog must be at least 1');
+    this.#reconnectBase = this.#reconnectDelay = o.reconnectDelay ?? 500;
+    this.#connectTimeout = o.connectTimeout ?? 5000;
+    if (this.unixsocket && this.socktype === 'dgram' && !loadUnixDgram()) {
+      throw new ConfigError(`SysLogHandler: ${UNIX_DGRAM_HINT}`, { code: 'ERR_LOGFLUME_MISSING_DEPENDENCY' });
+    }
+    // UDP: open now, as Python does, so the socket is connected before the first record
+    if (this.socktype === 'dgram' && !this.unixsocket) this.createSocket();
+  }
+
+  /** Python's `encodePriority`: `(facility << 3) | priority`, names or codes. */
+  encodePriority(facility: number | string, priority: number | string): number {
+    return encodePri(facility, priority);
+  }
+
+  /** Map a level name to a `priority_names` key; custom levels give 'warning'. Override to map your own levels. */
+  mapPriority(levelName: string): string {
+    return C.priority_map[levelName] ?? 'warning';
+  }
+
+  /** Structured data for one record (RFC 5424 only). Override to add per-record SD-ELEMENTs; default is the `structuredData` option. */
+  getStructuredData(_record: LogRecord): Record<string, Record<string, unknown>> | null {
+    return this.structuredData;
+  }
+
+  /** RFC 5424 MSGID for a record. Override to classify messages; default none ('-'). */
+  getMsgId(_record: LogRecord): string | null {
+    return null;
+  }
+
+  /** The formatted text without exception text (see the class note). */
+  #formatWithoutException(record: LogRecord): string {
+    const { exc_info, exc_text } = record;
+    if (exc_info === null || exc_info === undefined || exc_info === false) {
+      if (!exc_text) return this.format(record);
+    }
+    record.exc_info = null;
+    record.exc_text = null;
+    try {
+      return this.format(record);
+    } finally {
+      record.exc_info = exc_info;
+      record.exc_text = exc_text;
+    }
+  }
+
+  /** The bytes for one record, framing included. Override to change the wire format entirely. */
+  makeMessage(record: LogRecord): Buffer {
+    const msg = this.#formatWithoutException(record);
+    const pri = this.encodePriority(this.facility, this.mapPriority(record.levelname));
+    const head = header(this.syslogFormat, {
+      pri,
+      date: new Date(record.created * 1000),
+      hostname: this.hostname,
+      appName: this.appName,
+      procid: this.procid,
+      msgid: this.syslogFormat === 'rfc5424' ? this.getMsgId(record) : null,
+      structuredData: this.syslogFormat === 'rfc5424' ? formatStructuredData(this.getStructuredData(record)) : '-',
+    });
+    const [data, cut] = buildMessage({
+      header: head,
+      ident: this.ident,
+      message: msg,
+      appendNul: this.append_nul,
+      bom: this.utf8Bom && this.syslogFormat === 'rfc5424',
+      maxSize: this.maxMessageSize,
+    });
+    if (cut) this.truncatedCount++;
+    return this.socktype === 'stream' ? frame(data, this.framing) : data;
+  }
+
+  /** Format and send; never blocks. */
+  override emit(record: LogRecord): void {
+    const data = this.makeMessage(record);
+    this.send(data, record);
+  }
+
+  /**
+   * Open the socket (Python's `createSocket`). Datagram sockets are ready at
+   * once; stream connections complete asynchronously and records wait in the
+   * backlog meanwhile. Override to build the socket differently.
+   */
+  createSocket(): void {
+    if (this.socktype === 'dgram' && !this.unixsocket) {
+      const [host, port] = this.address as [string, number];
+      const s = dgram.createSocket(net.isIPv6(host) ? 'udp6' : 'udp4');
+      // a connected UDP socket hands each datagram to the kernel inside send(),
+      // so a record logged right before process.exit() still goes out (as Python's sendto)
+      s.on('error', (e) => {
+        if (this.#udp === s && !this.#udpConnected) {
+          this.#udp = null;
+          s.close();
+        }
+        this.handleError(this.#backlog[0]?.record ?? null, e);
+        this.#settle();
+      });
+      s.connect(port, host, () => {
+        this.#udpConnected = true;
+        const waiting = this.#backlog;
+        this.#backlog = [];
+        for (const p of waiting) {
+          try {
+            this.#sendDatagram(p.data, p.record);
+          } catch (e) {
+            this.handleError(p.record, e);
+          }
+        }
+        this.#settle();
+      });
+      s.unref();
+      this.#udp = s;
+      this.#udpConnected = false;
+      return;
+    }
+    if (this.unixsocket && this.socktype !== 'stream') {
+      const mod = loadUnixDgram();
+      if (mod) {
+        const s = mod.createSocket('unix_dgram');
+        s.on('error', (e) => this.#onUnixDgramError(e));
+        this.#unixDgram = s;
+        this.socktype = 'dgram';
+        return;
+      }
+    }
+    this.#connectStream();
+  }
+
+  #onUnixDgramError(e: Error): void {
+    const code = (e as NodeJS.ErrnoException).code;
+    // Python: a datagram connect that fails on a stream-only socket falls back to stream
+    const isProtoType = code === 'EPROTOTYPE' || Math.abs(Number(code)) === os.constants.errno.EPROTOTYPE;
+    if (this.socktype === 'dgram' && isProtoType) {
+      this.#unixDgram?.close();
+      this.#unixDgram = null;
+      this.socktype = 'stream';
+      return;
+    }
+    this.handleError(null, e);
+  }
+
+  #connectStream(): void {
+    this.#connecting = true;
+    let sock: net.Socket;
+    const ready = this.#tls ? 'secureConnect' : 'connect';
+    if (this.unixsocket) {
+      sock = net.connect({ path: this.address as string });
+    } else {
+      const [host, port] = this.address as [string, number];
+      sock = this.#tls
+        ? tls.connect({ servername: net.isIP(host) ? undefined : host, ...this.#tls, host, port })
+        : net.connect({ host, port });
+    }
+    sock.setNoDelay?.(true);
+    this.#stream = sock;
+    sock.setTimeout(this.#connectTimeout, () => {
+      if (!this.#connected) sock.destroy(new Error(`SysLogHandler: no connection to ${this.#describe()} within ${this.#connectTimeout} ms`));
+    });
+    sock.once(ready, () => {
+      sock.setTimeout(0);
+      if (this.#stream !== sock) return;
+      this.#connecting = false;
+      this.#connected = true;
+      this.#outageReported = false;
+      this.#dropReported = false;
+      this.#reconnectDelay = this.#reconnectBase;
+      if (this.unixsocket) this.socktype = 'stream';
+      this.#drain();
+    });
+    sock.on('data', () => {}); // syslog servers do not answer; keep the socket flowing
+    sock.on('error', (e) => {
+      if (this.#stream !== sock) return;
+      let err: unknown = e;
+      if (this.unixsocket && (e as NodeJS.ErrnoException).code === 'EPROTOTYPE' && !loadUnixDgram()) {
+        err = new ConfigError(`SysLogHandler: ${this.address} is a datagram socket; ${UNIX_DGRAM_HINT}`, { cause: e });
+      }
+      if (!this.#outageReported) {
+        this.#outageReported = true;
+        this.handleError(this.#backlog[0]?.record ?? null, err);
+      }
+    });
+    sock.on('close', () => {
+      if (this.#stream !== sock) return;
+      this.#stream = null;
+      this.#connected = false;
+      this.#connecting = false;
+      if (this.#backlog.length > 0 && !this._closed) this.#scheduleReconnect();
+      this.#settle();
+    });
+  }
+
+  #describe(): string {
+    return typeof this.address === 'string' ? this.address : `${this.address[0]}:${this.address[1]}`;
+  }
+
+  #scheduleReconnect(): void {
+    if (this.#retryTimer) return;
+    const delay = this.#reconnectDelay;
+    this.#reconnectDelay = Math.min(this.#reconnectDelay * 2, 30_000);
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = null;
+      if (!this._closed && !this.#stream && this.#backlog.length > 0) this.#connectStream();
+    }, delay);
+    this.#retryTimer.unref();
+  }
+
+  /**
+   * Put bytes on the wire (Python's `send`): a datagram at once, or a stream
+   * write; while a stream connects, records wait in a backlog of `maxBacklog`
+   * entries, dropping the oldest (counted in `droppedCount`, reported once per
+   * outage through handleError). Override to send elsewhere.
+   */
+  send(data: Buffer, record: LogRecord | null = null): void {
+    if (this._closed) throw new Error('SysLogHandler is closed');
+    if (!this.#udp && !this.#unixDgram && !this.#stream && !this.#retryTimer) this.createSocket();
+    if (this.#udp) {
+      if (this.#udpConnected) this.#sendDatagram(data, record);
+      else this.#enqueue({ data, record }); // sent once the socket is connected
+      return;
+    }
+    if (this.#unixDgram) {
+      this.#unixDgram.send(data, 0, data.length, this.address as string);
+      if (this.socktype === 'stream') this.send(data, record); // fell back during the send
+      return;
+    }
+    if (this.#connected && this.#backlog.length === 0) this.#write({ data, record });
+    else this.#enqueue({ data, record });
+    this.#stream?.ref();
+  }
+
+  #sendDatagram(data: Buffer, record: LogRecord | null): void {
+    this.#udp!.send(data, (err) => {
+      this.#inFlight--;
+      // Python's sendto is silent when nobody listens; a connected socket reports ICMP refusals, ignore them alike
+      if (err && (err as NodeJS.ErrnoException).code !== 'ECONNREFUSED') this.handleError(record, err);
+      this.#settle();
+    });
+    this.#inFlight++; // only once send() accepted it: a synchronous throw must not wedge flush()
+  }
+
+  #enqueue(p: Pending): void {
+    if (this.#backlog.length >= this.maxBacklog) {
+      this.#backlog.shift();
+      this.droppedCount++;
+      if (!this.#dropReported) {
+        this.#dropReported = true;
+        this.handleError(p.record, new Error(`SysLogHandler: backlog full (${this.maxBacklog}), dropping the oldest records`));
+      }
+    }
+    this.#backlog.push(p);
+  }
+
+  #write(p: Pending): void {
+    const sock = this.#stream!;
+    sock.write(p.data, (err) => {
+      this.#inFlight--;
+      // a write the dying socket refused goes back to the backlog for the next connection
+      if (err && !this._closed) this.#backlog.unshift(p);
+      this.#settle();
+    });
+    this.#inFlight++; // only once write() accepted it
+  }
+
+  #drain(): void {
+    while (this.#connected && this.#stream && this.#backlog.length > 0) {
+      const p = this.#backlog.shift()!;
+      try {
+        this.#write(p);
+      } catch (e) {
+        this.handleError(p.record, e); // runs from a socket event: must not throw
+      }
+    }
+    this.#settle();
+  }
+
+  /** True when nothing more can happen until new records arrive or a reconnect fires. */
+  #idle(): boolean {
+    const connecting = this.#connecting || (this.#udp !== null && !this.#udpConnected);
+    return this.#inFlight === 0 && (this.#backlog.length === 0 || (!this.#connected && !connecting));
+  }
+
+  #settle(): void {
+    const s = this.#stream;
+    // keep the process alive only while records are on their way
+    if (s) {
+      if (this.#inFlight === 0 && this.#backlog.length === 0) s.unref();
+      else s.ref();
+    }
+    if (!this.#idle() || this.#waiters.length === 0) return;
+    const w = this.#waiters;
+    this.#waiters = [];
+    for (const fn of w) fn();
+  }
+
+  /** Records still waiting for a stream connection. */
+  get backlogLength(): number {
+    return this.#backlog.length;
+  }
+
+  /**
+   * Resolve once every record handed to the kernel has been accepted, or the
+   * server is unreachable (queued records then wait for the reconnect).
+   */
+  override flush(): Promise<void> {
+    if (this.#idle()) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  /** Flush, then close the socket; records still queued are dropped and reported. */
+  override async close(): Promise<void> {
+    if (this._closed) return;
+    await this.flush();
+    await super.close();
+    if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    this.#retryTimer = null;
+    if (this.#backlog.length > 0) {
+      const n = this.#backlog.length;
+      this.droppedCount += n;
+      this.handleError(this.#backlog[0]!.record, new Error(`SysLogHandler: closed with ${n} undelivered record(s)`));
+      this.#backlog = [];
+    }
+    this.#udp?.close();
+    this.#udp = null;
+    this.#unixDgram?.close();
+    this.#unixDgram = null;
+    const s = this.#stream;
+    this.#stream = null;
+    this.#connected = false;
+    if (s && !s.destroyed) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(() => s.destroy(), 1000);
+        s.once('close', () => {
+          clearTimeout(t);
+          resolve();
+        });
+        s.end();
+      });
+    }
+    this.#settle();
+  }
+}
