@@ -54,7 +54,7 @@ const optional: Scenario[] = [
   { id: 'logflume-queue', label: 'logflume QueueHandler → off-thread listener → FileHandler', group: 'queue', cmd: [...tsx, sc('logflume-queue.ts'), '@FILE', String(N)], ref: true },
   { id: 'logflume-rotating', label: 'logflume RotatingFileHandler (no rollover)', group: 'rotating', cmd: [...tsx, sc('logflume-rotating.ts'), '@FILE', String(N), '0'] },
   { id: 'logflume-rotating-1mib', label: 'logflume RotatingFileHandler (1 MiB rollovers)', group: 'rotating', cmd: [...tsx, sc('logflume-rotating.ts'), '@FILE', String(N), '1'] },
-  { id: 'logflume-socket', label: 'logflume SocketHandler → receiver (loopback)', group: 'socket', cmd: [...tsx, sc('logflume-socket.ts'), '@FILE', String(N)], ref: true, selfVerified: true },
+  { id: 'logflume-socket', label: 'logflume SocketHandler → receiver (loopback)', group: 'socket', cmd: [...tsx, sc('logflume-socket.ts'), String(N)], ref: true, selfVerified: true },
 ];
 for (const s of optional) if (existsSync(s.cmd[s.cmd[0] === 'node' ? 1 : 3]!)) all.push(s);
 const scenarios = ONLY.length ? all.filter((s) => ONLY.includes(s.id)) : all;

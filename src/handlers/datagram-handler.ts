@@ -1,0 +1,180 @@
+import * as dgram from 'node:dgram';
+import { isIPv6 } from 'node:net';
+import { createRequire } from 'node:module';
+import { Handler } from '../handler.js';
+import { NOTSET, type Level } from '../levels.js';
+import type { LogRecord } from '../log-record.js';
+import { ConfigError } from '../errors.js';
+import { toKey, type HmacKey } from './wire/hmac.js';
+import { encodeRecordFrame, recordToDict, type WireFormat } from './wire/record-dict.js';
+
+/** Options of DatagramHandler. */
+export interface DatagramHandlerOptions {
+  /** Payload encoding: `'json'` (default) or `'pickle'` (Python's). */
+  format?: WireFormat;
+  /** Shared key for HMAC-SHA256 tags, checked by a receiver with the same key. */
+  hmacKey?: HmacKey | null;
+  /** Most datagrams handed to the OS and not yet sent (default 10 000); beyond it records are dropped and counted. */
+  maxPending?: number;
+  /** Handler level. */
+  level?: Level;
+}
+
+/** Largest UDP payload over IPv4. */
+export const MAX_DATAGRAM = 65507;
+
+/** The subset of the optional `unix-dgram` module used here. */
+interface UnixDgramSocket {
+  send(buf: Buffer, offset: number, length: number, path: string, cb?: (err?: Error | null) => void): void;
+  close(): void;
+  on(event: 'error', fn: (err: Error) => void): void;
+}
+interface UnixDgramModule {
+  createSocket(type: 'unix_dgram'): UnixDgramSocket;
+}
+
+function loadUnixDgram(): UnixDgramModule {
+  try {
+    return createRequire(import.meta.url)('unix-dgram') as UnixDgramModule;
+  } catch (e) {
+    throw new ConfigError('DatagramHandler: Unix datagram sockets (port null) need the optional native module unix-dgram: npm install unix-dgram', { cause: e });
+  }
+}
+
+/**
+ * Sends each record as one UDP datagram (Python's
+ * `logging.handlers.DatagramHandler`), or to a Unix datagram socket when
+ * `port` is null (through the optional `unix-dgram` module). The datagram
+ * carries the same bytes as a SocketHandler frame, 4-byte length prefix
+ * included — that is what CPython sends, and what a LogRecordReceiver's UDP
+ * port expects (it also accepts datagrams without the prefix).
+ *
+ * UDP gives no delivery guarantee; a record larger than one datagram
+ * (65 507 bytes) is reported through handleError. Sends are asynchronous;
+ * `flush()` resolves when the OS has taken every datagram.
+ */
+export class DatagramHandler extends Handler {
+  /** Host name or address; the socket path when `port` is null. */
+  host: string;
+  /** UDP port, or null for a Unix datagram socket at `host`. */
+  port: number | null;
+  /** `[host, port]` or the socket path (Python's `address`). */
+  address: [string, number] | string;
+  /** The socket, created on first use (Python's `sock`). */
+  sock: dgram.Socket | UnixDgramSocket | null = null;
+  /** Kept for Python compatibility; a UDP socket has no connection to close. */
+  closeOnError = false;
+  /** Payload encoding used by `makePickle`. */
+  wireFormat: WireFormat;
+  /** Records dropped because too many datagrams were pending. */
+  droppedCount = 0;
+  protected readonly hmacKey: Buffer | null;
+  #unix: UnixDgramModule | null = null;
+  #pending = 0;
+  #maxPending: number;
+  #waiters: (() => void)[] = [];
+
+  constructor(host: string, port: number | null, options: DatagramHandlerOptions = {}) {
+    super(options.level ?? NOTSET);
+    if (typeof host !== 'string' || host === '') throw new ConfigError('DatagramHandler: host must be a non-empty string (a socket path when port is null)');
+    if (port !== null && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new ConfigError(`DatagramHandler: port must be an integer 0–65535 or null, got ${String(port)}`);
+    const format = options.format ?? 'json';
+    if (format !== 'json' && format !== 'pickle') throw new ConfigError(`DatagramHandler: format must be 'json' or 'pickle', got ${String(format)}`);
+    this.host = host;
+    this.port = port;
+    this.address = port === null ? host : [host, port];
+    this.wireFormat = format;
+    this.#maxPending = options.maxPending ?? 10_000;
+    try {
+      this.hmacKey = options.hmacKey != null ? toKey(options.hmacKey) : null;
+    } catch (e) {
+      throw new ConfigError(`DatagramHandler: hmacKey: ${(e as Error).message}`);
+    }
+    if (port === null) this.#unix = loadUnixDgram();
+  }
+
+  /** The record as one datagram (same frame as SocketHandler). Override to change the payload. */
+  makePickle(record: LogRecord): Buffer {
+    const d = recordToDict(record, (r) => {
+      this.format(r);
+    });
+    return encodeRecordFrame(d, this.wireFormat, this.hmacKey);
+  }
+
+  /** Clearer alias of `makePickle`. */
+  encodeRecord(record: LogRecord): Buffer {
+    return this.makePickle(record);
+  }
+
+  /** Create the datagram socket (Python's `makeSocket`). Override to set socket options. */
+  makeSocket(): dgram.Socket | UnixDgramSocket {
+    if (this.#unix) return this.#unix.createSocket('unix_dgram');
+    const s = dgram.createSocket(isIPv6(this.host) ? 'udp6' : 'udp4');
+    s.unref();
+    return s;
+  }
+
+  /** Create the socket if there is none. */
+  createSocket(): void {
+    if (this.sock) return;
+    const s = this.makeSocket();
+    s.on('error', (err: Error) => this.handleError(null, err));
+    this.sock = s;
+  }
+
+  /** Send one datagram (Python's `send`); `record` is used to report an asynchronous failure. */
+  send(s: Buffer, record: LogRecord | null = null): void {
+    if (s.length > MAX_DATAGRAM) throw new RangeError(`DatagramHandler: record is ${s.length} bytes, more than one datagram holds (${MAX_DATAGRAM})`);
+    if (this.#pending >= this.#maxPending) {
+      this.droppedCount++;
+      if (this.droppedCount === 1 || this.droppedCount % 10_000 === 0) {
+        super.handleError(record, new Error(`DatagramHandler: ${this.droppedCount} records dropped (more than ${this.#maxPending} datagrams pending)`));
+      }
+      return;
+    }
+    this.createSocket();
+    this.#pending++;
+    const done = (err?: Error | null): void => {
+      this.#pending--;
+      if (err) this.handleError(record, err);
+      if (this.#pending === 0) {
+        const w = this.#waiters;
+        this.#waiters = [];
+        for (const fn of w) fn();
+      }
+    };
+    const sock = this.sock!;
+    if (this.#unix) (sock as UnixDgramSocket).send(s, 0, s.length, this.host, done);
+    else (sock as dgram.Socket).send(s, this.port!, this.host, done);
+  }
+
+  /** Serialise and send the record. */
+  override emit(record: LogRecord): void {
+    this.send(this.makePickle(record), record);
+  }
+
+  /** Resolve when every datagram has been handed to the OS. */
+  override flush(): Promise<void> {
+    if (this.#pending === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  /** Wait for pending sends, then close the socket. */
+  override async close(): Promise<void> {
+    await this.flush();
+    const s = this.sock;
+    this.sock = null;
+    if (s) {
+      try {
+        s.close();
+      } catch {
+        /* already closed */
+      }
+    }
+    await super.close();
+  }
+
+  override toString(): string {
+    return `<${this.constructor.name} ${String(this.address)}>`;
+  }
+}

@@ -1,0 +1,449 @@
+import * as net from 'node:net';
+import { Handler } from '../handler.js';
+import { NOTSET, type Level } from '../levels.js';
+import type { LogRecord } from '../log-record.js';
+import { ConfigError } from '../errors.js';
+import { toKey, type HmacKey } from './wire/hmac.js';
+import { encodeRecordFrame, recordToDict, type WireFormat } from './wire/record-dict.js';
+
+/** Bounds of the in-memory backlog kept while the receiver cannot be reached. */
+export interface SocketBacklogOptions {
+  /** Most frames held (default 10 000). */
+  records?: number;
+  /** Most bytes held (default 8 MiB). */
+  bytes?: number;
+}
+
+/** Options of SocketHandler (and, where they apply, DatagramHandler). */
+export interface SocketHandlerOptions {
+  /** Payload encoding: `'json'` (default) or `'pickle'` (what Python's SocketHandler sends and its receivers expect). */
+  format?: WireFormat;
+  /** Shared key: frames carry an HMAC-SHA256 tag that a receiver configured with the same key checks. */
+  hmacKey?: HmacKey | null;
+  /**
+   * What happens to records while disconnected. Default: a bounded backlog
+   * replayed in order on reconnect. `false`: drop them (Python's behaviour),
+   * counting each in `droppedCount`. At capacity the newest record is dropped.
+   */
+  backlog?: SocketBacklogOptions | false;
+  /** Seconds before the first reconnect attempt (Python's `retryStart`, 1). */
+  retryStart?: number;
+  /** Back-off multiplier (Python's `retryFactor`, 2). */
+  retryFactor?: number;
+  /** Longest wait between attempts, seconds (Python's `retryMax`, 30). */
+  retryMax?: number;
+  /** Milliseconds a connect attempt may take (Python's `makeSocket(timeout=1)`: 1000). */
+  connectTimeout?: number;
+  /** Milliseconds `flush()`/`close()` wait for queued records to be sent (default 5000). */
+  closeTimeout?: number;
+  /** Handler level. */
+  level?: Level;
+}
+
+const HIGH_WATER = 1 << 20;
+
+interface Conn {
+  sock: net.Socket;
+  /** Frames written to this socket whose write has not completed yet. */
+  inflight: Buffer[];
+  head: number;
+  dead: boolean;
+}
+
+/**
+ * Sends each record to a TCP (or, with `port === null`, Unix domain) socket
+ * as a 4-byte big-endian length followed by the payload (Python's
+ * `logging.handlers.SocketHandler`). A `LogRecordReceiver` — or Python's
+ * cookbook receiver when `format: 'pickle'` — rebuilds the record.
+ *
+ * Differences from Python, because Node cannot block on a socket:
+ * `emit()` queues the frame and returns; the connection is made in the
+ * background with Python's exponential back-off (`retryStart`, `retryFactor`,
+ * `retryMax`). While disconnected, records go to a bounded backlog replayed
+ * in order on reconnect (or are dropped and counted with `backlog: false`).
+ * Frames whose write failed when a connection broke are replayed, so a record
+ * may arrive twice after a crash (at-least-once); after a graceful receiver
+ * restart nothing is lost or repeated. `flushSync()` cannot send anything:
+ * await `flush()`/`close()` (or `shutdown()`) before exiting.
+ */
+export class SocketHandler extends Handler {
+  /** Host name or address; the socket path when `port` is null. */
+  host: string;
+  /** TCP port, or null for a Unix domain socket at `host`. */
+  port: number | null;
+  /** `[host, port]`, or the path for a Unix socket (Python's `address`). */
+  address: [string, number] | string;
+  /** The current socket, or null while disconnected (Python's `sock`). */
+  sock: net.Socket | null = null;
+  /** Close the socket when handleError runs (Python's `closeOnError`). */
+  closeOnError = false;
+  /** When the next connect attempt may happen, seconds since the epoch; null = now. */
+  retryTime: number | null = null;
+  retryStart: number;
+  retryMax: number;
+  retryFactor: number;
+  retryPeriod = 0;
+  /** Payload encoding used by `makePickle`. */
+  wireFormat: WireFormat;
+  /** Records dropped because the backlog was full or (with `backlog: false`) the receiver was unreachable. */
+  droppedCount = 0;
+  /** Records whose frame was handed to the OS. */
+  sentCount = 0;
+
+  protected readonly hmacKey: Buffer | null;
+  #backlog: Required<SocketBacklogOptions> | null;
+  #limits: Required<SocketBacklogOptions>;
+  #connectTimeout: number;
+  #closeTimeout: number;
+  #queue: Buffer[] = [];
+  #qhead = 0;
+  #queuedBytes = 0;
+  #inflightCount = 0;
+  #conn: Conn | null = null;
+  #connecting = false;
+  #timer: NodeJS.Timeout | null = null;
+  #corked = false;
+  #dropReported = false;
+  #waiters: (() => void)[] = [];
+
+  constructor(host: string, port: number | null, options: SocketHandlerOptions = {}) {
+    super(options.level ?? NOTSET);
+    if (typeof host !== 'string' || host === '') throw new ConfigError('SocketHandler: host must be a non-empty string (a socket path when port is null)');
+    if (port !== null && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new ConfigError(`SocketHandler: port must be an integer 0–65535 or null, got ${String(port)}`);
+    const format = options.format ?? 'json';
+    if (format !== 'json' && format !== 'pickle') throw new ConfigError(`SocketHandler: format must be 'json' or 'pickle', got ${String(format)}`);
+    this.host = host;
+    this.port = port;
+    this.address = port === null ? host : [host, port];
+    this.wireFormat = format;
+    this.retryStart = options.retryStart ?? 1.0;
+    this.retryFactor = options.retryFactor ?? 2.0;
+    this.retryMax = options.retryMax ?? 30.0;
+    this.#connectTimeout = options.connectTimeout ?? 1000;
+    this.#closeTimeout = options.closeTimeout ?? 5000;
+    try {
+      this.hmacKey = options.hmacKey != null ? toKey(options.hmacKey) : null;
+    } catch (e) {
+      throw new ConfigError(`SocketHandler: hmacKey: ${(e as Error).message}`);
+    }
+    const b = options.backlog;
+    this.#limits = { records: 10_000, bytes: 8 << 20 };
+    if (b === false) this.#backlog = null;
+    else {
+      this.#backlog = { records: b?.records ?? 10_000, bytes: b?.bytes ?? 8 << 20 };
+      this.#limits = this.#backlog;
+      if (!(this.#backlog.records > 0) || !(this.#backlog.bytes > 0)) throw new ConfigError('SocketHandler: backlog.records and backlog.bytes must be positive');
+    }
+  }
+
+  /** Frames waiting to be written (backlog included). */
+  get queuedCount(): number {
+    return this.#queue.length - this.#qhead;
+  }
+
+  /**
+   * Python's name for the serialiser: the record as one frame (length prefix,
+   * optional HMAC tag, payload in `wireFormat`), with `msg` merged, `args`
+   * and `exc_info` cleared and `exc_text` filled. Override to change the payload.
+   */
+  makePickle(record: LogRecord): Buffer {
+    const d = recordToDict(record, (r) => {
+      this.format(r);
+    });
+    return encodeRecordFrame(d, this.wireFormat, this.hmacKey);
+  }
+
+  /** Clearer alias of `makePickle` (which it calls, so overriding makePickle is enough). */
+  encodeRecord(record: LogRecord): Buffer {
+    return this.makePickle(record);
+  }
+
+  /**
+   * Open a socket to `address` (Python's `makeSocket`). Node connects
+   * asynchronously, so this returns a socket that is still connecting.
+   * Override to use TLS or other socket options.
+   */
+  makeSocket(timeout: number = this.#connectTimeout): net.Socket {
+    const sock = this.port === null ? net.connect({ path: this.host }) : net.connect({ host: this.host, port: this.port });
+    sock.setTimeout(timeout);
+    return sock;
+  }
+
+  /**
+   * Start a connect attempt unless the back-off period is still running
+   * (Python's `createSocket`: `retryStart`, then × `retryFactor` up to `retryMax`).
+   */
+  createSocket(): void {
+    if (this.#conn || this.#connecting) return;
+    const now = Date.now() / 1000;
+    if (this.retryTime !== null && now < this.retryTime) {
+      this.#scheduleRetry();
+      return;
+    }
+    let sock: net.Socket;
+    try {
+      sock = this.makeSocket();
+    } catch (e) {
+      this.#connectFailed();
+      this.handleError(null, e);
+      return;
+    }
+    this.#connecting = true;
+    this.sock = sock;
+    sock.unref();
+    const onFail = (): void => {
+      sock.removeListener('connect', onConnect);
+      sock.destroy();
+      if (this.sock === sock) this.sock = null;
+      this.#connecting = false;
+      this.#connectFailed();
+    };
+    const onConnect = (): void => {
+      sock.removeListener('error', onFail);
+      sock.removeListener('timeout', onFail);
+      sock.setTimeout(0);
+      this.#connecting = false;
+      this.retryTime = null;
+      this.#dropReported = false;
+      this.#attach(sock);
+    };
+    sock.once('connect', onConnect);
+    sock.once('error', onFail);
+    sock.once('timeout', onFail);
+  }
+
+  #connectFailed(): void {
+    const now = Date.now() / 1000;
+    if (this.retryTime === null) this.retryPeriod = this.retryStart;
+    else this.retryPeriod = Math.min(this.retryPeriod * this.retryFactor, this.retryMax);
+    this.retryTime = now + this.retryPeriod;
+    if (!this.#backlog) this.#dropQueued('the receiver is unreachable');
+    this.#scheduleRetry();
+    this.#notify(true);
+  }
+
+  #scheduleRetry(): void {
+    if (this.#timer || this.queuedCount === 0 || this.retryTime === null) return;
+    const ms = Math.max(0, this.retryTime * 1000 - Date.now());
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      if (this.queuedCount > 0) this.createSocket();
+    }, ms);
+    this.#timer.unref();
+  }
+
+  #attach(sock: net.Socket): void {
+    const conn: Conn = { sock, inflight: [], head: 0, dead: false };
+    this.#conn = conn;
+    sock.on('error', () => {
+      /* the 'close' that follows does the work */
+    });
+    sock.on('data', () => {
+      /* nothing is expected from the receiver */
+    });
+    // The receiver closing its side (FIN) means it is going away: stop using this
+    // socket; what is already written still goes out before our own FIN.
+    sock.on('end', () => this.#detach(conn));
+    sock.on('close', () => this.#detach(conn));
+    sock.on('drain', () => this.#pump());
+    this.#pump();
+  }
+
+  #detach(conn: Conn): void {
+    if (this.#conn === conn) {
+      this.#conn = null;
+      if (this.sock === conn.sock) this.sock = null;
+    }
+    if (conn.sock.destroyed && !conn.dead) {
+      conn.dead = true;
+      // Frames the broken socket did not take go back to the front of the queue, in order.
+      const lost = conn.inflight.slice(conn.head);
+      if (lost.length > 0) {
+        this.#inflightCount -= lost.length;
+        const rest = this.#queue.slice(this.#qhead);
+        this.#queue = lost.concat(rest);
+        this.#qhead = 0;
+        for (const f of lost) this.#queuedBytes += f.length;
+        conn.inflight = [];
+        conn.head = 0;
+      }
+    }
+    if (this.queuedCount > 0 && !this._closed) this.createSocket();
+    this.#notify(false);
+  }
+
+  /** Move queued frames to the socket while it accepts them. */
+  #pump(): void {
+    const conn = this.#conn;
+    if (!conn || conn.sock.destroyed || !conn.sock.writable) return;
+    const sock = conn.sock;
+    while (this.#qhead < this.#queue.length && sock.writableLength < HIGH_WATER) {
+      const f = this.#queue[this.#qhead]!;
+      this.#queue[this.#qhead++] = undefined as unknown as Buffer;
+      this.#queuedBytes -= f.length;
+      this.#write(conn, f);
+    }
+    if (this.#qhead > 1024 && this.#qhead * 2 > this.#queue.length) {
+      this.#queue = this.#queue.slice(this.#qhead);
+      this.#qhead = 0;
+    }
+  }
+
+  #write(conn: Conn, frame: Buffer): void {
+    if (!this.#corked) {
+      this.#corked = true;
+      conn.sock.cork();
+      process.nextTick(() => {
+        this.#corked = false;
+        conn.sock.uncork();
+      });
+    }
+    conn.inflight.push(frame);
+    this.#inflightCount++;
+    conn.sock.write(frame, (err) => {
+      if (err || conn.dead) return;
+      conn.inflight[conn.head++] = undefined as unknown as Buffer;
+      this.#inflightCount--;
+      this.sentCount++;
+      if (conn.head > 1024 && conn.head * 2 > conn.inflight.length) {
+        conn.inflight = conn.inflight.slice(conn.head);
+        conn.head = 0;
+      }
+      if (this.#inflightCount === 0 && this.queuedCount === 0) this.#notify(false);
+    });
+  }
+
+  /**
+   * Queue one frame for sending (Python's `send`, which blocks instead).
+   * Override to change the transport.
+   */
+  send(frame: Buffer): void {
+    const conn = this.#conn;
+    if (conn && this.queuedCount === 0 && conn.sock.writable && conn.sock.writableLength < HIGH_WATER) {
+      this.#write(conn, frame);
+      return;
+    }
+    if (!conn && !this.#connecting && !this.#backlog) {
+      // Python drops while the back-off period runs; a connect attempt that is
+      // allowed to start now is waited for, as Python's blocking connect is.
+      this.createSocket();
+      if (!this.#connecting && !this.#conn) {
+        this.#drop(1, 'the receiver is unreachable');
+        return;
+      }
+    }
+    if (this.queuedCount >= this.#limits.records || this.#queuedBytes + frame.length > this.#limits.bytes) {
+      this.#drop(1, 'the send backlog is full');
+      return;
+    }
+    this.#queue.push(frame);
+    this.#queuedBytes += frame.length;
+    if (this.#conn) this.#pump();
+    else this.createSocket();
+  }
+
+  #drop(n: number, why: string): void {
+    this.droppedCount += n;
+    if (!this.#dropReported) {
+      this.#dropReported = true;
+      // Reported once per outage; droppedCount keeps counting.
+      Handler.prototype.handleError.call(this, null, new Error(`${this.constructor.name} to ${String(this.address)}: dropping records (${why}); droppedCount counts them`));
+    }
+  }
+
+  #dropQueued(why: string): void {
+    const n = this.queuedCount;
+    if (n === 0) return;
+    this.#queue = [];
+    this.#qhead = 0;
+    this.#queuedBytes = 0;
+    this.#drop(n, why);
+  }
+
+  /** Serialise and queue the record. */
+  override emit(record: LogRecord): void {
+    this.send(this.makePickle(record));
+  }
+
+  /** Python: with `closeOnError`, a failure closes the socket instead of being reported. */
+  override handleError(record: LogRecord | null, error?: unknown): void {
+    if (this.closeOnError && this.sock) {
+      this.sock.destroy();
+      this.sock = null;
+    } else super.handleError(record, error);
+  }
+
+  #notify(connectFailed: boolean): void {
+    if (this.#waiters.length === 0) return;
+    if (connectFailed || (this.#inflightCount === 0 && this.queuedCount === 0)) {
+      const w = this.#waiters;
+      this.#waiters = [];
+      for (const fn of w) fn();
+    }
+  }
+
+  /** Wait until everything queued has been written, a connect attempt failed, or `ms` passed. */
+  #drain(ms: number): Promise<void> {
+    if (this.#inflightCount === 0 && this.queuedCount === 0) return Promise.resolve();
+    if (!this.#conn && !this.#connecting) {
+      this.retryTime = null; // a flush is a reason to try now
+      this.createSocket();
+    }
+    // While someone awaits the flush, the process must stay alive for it: the
+    // timer stays referenced (sockets are unref'd so an idle handler never
+    // holds a process open).
+    return new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(t);
+        resolve();
+      }
+      this.#waiters.push(done);
+    });
+  }
+
+  /** Resolve once every queued record has been written to the socket, a connect attempt fails, or `closeTimeout` passes. */
+  override flush(): Promise<void> {
+    return this.#drain(this.#closeTimeout);
+  }
+
+  /** Nothing can be sent synchronously; kept for the shutdown contract. */
+  override flushSync(): void {}
+
+  /**
+   * Send what can be sent within `closeTimeout`, count the rest as dropped,
+   * then close the connection. Records emitted later reconnect, as in Python.
+   */
+  override async close(): Promise<void> {
+    const deadline = Date.now() + this.#closeTimeout;
+    while ((this.queuedCount > 0 || this.#inflightCount > 0) && Date.now() < deadline) {
+      const before = this.queuedCount + this.#inflightCount;
+      await this.#drain(deadline - Date.now());
+      if (!this.#conn && !this.#connecting && this.queuedCount + this.#inflightCount >= before) break;
+    }
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#dropQueued('closed before the receiver could be reached');
+    const conn = this.#conn;
+    if (conn) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(() => {
+          conn.sock.destroy();
+          resolve();
+        }, Math.max(100, deadline - Date.now()));
+        conn.sock.once('close', () => {
+          clearTimeout(t);
+          resolve();
+        });
+        conn.sock.end();
+      });
+    } else if (this.sock) this.sock.destroy();
+    this.#conn = null;
+    this.sock = null;
+    await super.close();
+  }
+
+  override toString(): string {
+    return `<${this.constructor.name} ${String(this.address)}>`;
+  }
+}

@@ -1,0 +1,502 @@
+/**
+ * Python pickle, reduced to what a dict of plain values needs. `pickleDumps`
+ * writes protocol 1 (what `logging.handlers.SocketHandler` sends:
+ * `pickle.dumps(d, 1)`); `pickleLoads` reads protocols 0–5 but only the
+ * opcodes that build None, bools, ints, floats, str, bytes, lists, tuples and
+ * dicts. Anything that names or calls code (GLOBAL, STACK_GLOBAL, REDUCE,
+ * BUILD, INST, OBJ, NEWOBJ, EXT*, PERSID, …) is a ProtocolError: a pickle is
+ * decoded as data and never executed.
+ */
+import { ProtocolError } from './errors.js';
+
+/** A value that crosses the wire unchanged (Python tuples arrive as arrays). */
+export type PlainValue = null | boolean | number | bigint | string | Uint8Array | PlainValue[] | { [k: string]: PlainValue };
+
+/** Bounds applied while decoding; every one is enforced before memory is used. */
+export interface PickleLimits {
+  /** Deepest container nesting accepted (default 32). */
+  maxDepth?: number;
+  /** Total string/bytes length the decoded value may expand to, counting shared (memoised) strings each time they are used (default 4 MiB). */
+  maxExpandedBytes?: number;
+}
+
+// ---------------------------------------------------------------- encoder
+
+/** A growable byte buffer: one allocation per record in the common case. */
+class Out {
+  buf = Buffer.allocUnsafe(1024);
+  pos = 0;
+  ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
+  byte(b: number): void {
+    this.ensure(1);
+    this.buf[this.pos++] = b;
+  }
+  ascii(s: string): void {
+    this.ensure(s.length);
+    this.pos += this.buf.write(s, this.pos, 'latin1');
+  }
+}
+
+function dumpValue(o: Out, v: unknown, depth: number): void {
+  if (depth > 64) throw new TypeError('value nested too deeply to pickle');
+  if (v === null || v === undefined) return o.byte(0x4e); // N NONE
+  switch (typeof v) {
+    case 'boolean':
+      return o.ascii(v ? 'I01\n' : 'I00\n'); // protocol 1 bools, as Python writes them
+    case 'number':
+      if (Number.isInteger(v) && Math.abs(v) <= Number.MAX_SAFE_INTEGER) return dumpInt(o, v);
+      o.ensure(9);
+      o.buf[o.pos] = 0x47; // G BINFLOAT
+      o.buf.writeDoubleBE(v, o.pos + 1);
+      o.pos += 9;
+      return;
+    case 'bigint':
+      return o.ascii(`L${v.toString()}L\n`);
+    case 'string': {
+      const n = Buffer.byteLength(v, 'utf8');
+      o.ensure(5 + n);
+      o.buf[o.pos] = 0x58; // X BINUNICODE
+      o.buf.writeUInt32LE(n, o.pos + 1);
+      o.pos += 5;
+      o.pos += o.buf.write(v, o.pos, 'utf8');
+      return;
+    }
+    case 'object':
+      break;
+    default:
+      throw new TypeError(`cannot pickle a ${typeof v}`);
+  }
+  if (v instanceof Uint8Array) {
+    // Protocol 1 has no bytes opcode (Python 3 writes a _codecs.encode call there); send latin-1 text instead.
+    return dumpValue(o, Buffer.from(v).toString('latin1'), depth);
+  }
+  if (Array.isArray(v)) {
+    o.byte(0x5d); // ] EMPTY_LIST
+    if (v.length > 0) {
+      o.byte(0x28); // ( MARK
+      for (const item of v) dumpValue(o, item, depth + 1);
+      o.byte(0x65); // e APPENDS
+    }
+    return;
+  }
+  o.byte(0x7d); // } EMPTY_DICT
+  if (v instanceof Map) {
+    if (v.size === 0) return;
+    o.byte(0x28);
+    for (const [k, val] of v) {
+      dumpValue(o, String(k), depth + 1);
+      dumpValue(o, val, depth + 1);
+    }
+    return o.byte(0x75);
+  }
+  let first = true;
+  for (const k in v as object) {
+    if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
+    if (first) {
+      o.byte(0x28); // ( MARK
+      first = false;
+    }
+    dumpValue(o, k, depth + 1);
+    dumpValue(o, (v as Record<string, unknown>)[k], depth + 1);
+  }
+  if (!first) o.byte(0x75); // u SETITEMS
+}
+
+function dumpInt(o: Out, n: number): void {
+  o.ensure(5);
+  const b = o.buf;
+  if (n >= 0 && n < 0x100) {
+    b[o.pos] = 0x4b; // K BININT1
+    b[o.pos + 1] = n;
+    o.pos += 2;
+  } else if (n >= 0 && n < 0x10000) {
+    b[o.pos] = 0x4d; // M BININT2
+    b.writeUInt16LE(n, o.pos + 1);
+    o.pos += 3;
+  } else if (n >= -0x80000000 && n <= 0x7fffffff) {
+    b[o.pos] = 0x4a; // J BININT
+    b.writeInt32LE(n, o.pos + 1);
+    o.pos += 5;
+  } else o.ascii(`L${n}L\n`); // LONG, as protocol 1 writes big ints
+}
+
+/**
+ * Python's `pickle.dumps(value, 1)` for plain values: null/undefined → None,
+ * booleans, numbers (integers as int, others as float), bigint, strings,
+ * arrays → list, plain objects and Maps → dict. Throws TypeError on anything
+ * else; callers convert such values to strings first. `reserve` bytes are
+ * left free at the start (for a frame header).
+ */
+export function pickleDumps(value: unknown, reserve = 0): Buffer {
+  const o = new Out();
+  o.pos = reserve;
+  dumpValue(o, value, 0);
+  o.byte(0x2e); // . STOP
+  return o.buf.subarray(0, o.pos);
+}
+
+// ---------------------------------------------------------------- decoder
+
+const MARK = Symbol('mark');
+type StackItem = unknown;
+
+function isContainer(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && !(v instanceof Uint8Array);
+}
+
+const FORBIDDEN: Record<number, string> = {
+  0x63: 'GLOBAL',
+  0x93: 'STACK_GLOBAL',
+  0x52: 'REDUCE',
+  0x62: 'BUILD',
+  0x69: 'INST',
+  0x6f: 'OBJ',
+  0x81: 'NEWOBJ',
+  0x92: 'NEWOBJ_EX',
+  0x82: 'EXT1',
+  0x83: 'EXT2',
+  0x84: 'EXT4',
+  0x50: 'PERSID',
+  0x51: 'BINPERSID',
+  0x96: 'BYTEARRAY8',
+  0x97: 'NEXT_BUFFER',
+  0x98: 'READONLY_BUFFER',
+  0x8f: 'EMPTY_SET',
+  0x90: 'ADDITEMS',
+  0x91: 'FROZENSET',
+};
+
+/**
+ * Decode a pickle of plain values without executing anything. Throws
+ * ProtocolError on a forbidden or unknown opcode, on truncation, on trailing
+ * bytes, or when a limit is exceeded. Dicts decode to null-prototype objects
+ * (keys are data, never prototype setters); tuples to frozen arrays.
+ */
+export function pickleLoads(buf: Uint8Array, limits: PickleLimits = {}): PlainValue {
+  const data = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  const maxDepth = limits.maxDepth ?? 32;
+  let budget = limits.maxExpandedBytes ?? 4 * 1024 * 1024;
+  const stack: StackItem[] = [];
+  const marks: number[] = [];
+  const memo = new Map<number, unknown>();
+  let pos = 0;
+  const fail = (why: string): never => {
+    throw new ProtocolError(`pickle: ${why} at byte ${pos}`);
+  };
+  const need = (n: number): void => {
+    if (n < 0 || pos + n > data.length) fail('truncated');
+  };
+  const charge = (n: number): void => {
+    budget -= n;
+    if (budget < 0) fail('decoded value exceeds the size limit');
+  };
+  const line = (): string => {
+    const end = data.indexOf(0x0a, pos);
+    if (end < 0 || end - pos > 4096) fail('bad text argument');
+    const s = data.toString('latin1', pos, end);
+    pos = end + 1;
+    return s;
+  };
+  const pop = (): unknown => {
+    if (stack.length === 0 || stack[stack.length - 1] === MARK) fail('stack underflow');
+    return stack.pop();
+  };
+  const popMark = (): unknown[] => {
+    const m = marks.pop();
+    if (m === undefined) fail('no mark');
+    const items = stack.splice(m!);
+    items.shift(); // the MARK itself
+    return items;
+  };
+  const top = (): unknown => {
+    if (stack.length === 0) fail('stack underflow');
+    return stack[stack.length - 1];
+  };
+  const pushStr = (s: string, nbytes: number): void => {
+    charge(nbytes);
+    stack.push(s);
+  };
+  const int = (s: string): number | bigint => {
+    const t = s.endsWith('L') ? s.slice(0, -1) : s;
+    if (!/^[+-]?\d{1,400}$/.test(t)) fail('bad integer');
+    const b = BigInt(t);
+    return b >= -BigInt(Number.MAX_SAFE_INTEGER) && b <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(b) : b;
+  };
+  const setItems = (d: unknown, items: unknown[]): void => {
+    if (typeof d !== 'object' || d === null || Array.isArray(d) || d instanceof Uint8Array) fail('SETITEM(S) on a non-dict');
+    if (items.length % 2 !== 0) fail('odd SETITEMS');
+    for (let i = 0; i < items.length; i += 2) {
+      const k = items[i];
+      if (typeof k !== 'string' && typeof k !== 'number' && typeof k !== 'bigint' && typeof k !== 'boolean' && k !== null) fail('unhashable dict key');
+      (d as Record<string, unknown>)[k === null ? 'None' : String(k)] = items[i + 1];
+    }
+  };
+  const depthOk = (): void => {
+    if (marks.length > maxDepth) fail('nesting too deep');
+  };
+
+  while (true) {
+    need(1);
+    const op = data[pos++]!;
+    switch (op) {
+      case 0x80: // PROTO
+        need(1);
+        if (data[pos]! > 5) fail('unsupported protocol');
+        pos += 1;
+        break;
+      case 0x95: // FRAME (8-byte length; framing is advisory, nothing to do)
+        need(8);
+        pos += 8;
+        break;
+      case 0x2e: // STOP
+        if (stack.length !== 1 || marks.length !== 0) fail('bad stack at STOP');
+        if (pos !== data.length) fail('trailing bytes after STOP');
+        return stack[0] as PlainValue;
+      case 0x28: // MARK
+        marks.push(stack.length);
+        stack.push(MARK);
+        depthOk();
+        break;
+      case 0x30: // POP
+        if (stack[stack.length - 1] === MARK) {
+          stack.pop();
+          marks.pop();
+        } else pop();
+        break;
+      case 0x31: // POP_MARK
+        popMark();
+        break;
+      case 0x32: // DUP
+        {
+          const v = top();
+          if (v === MARK || isContainer(v)) fail('DUP of a container');
+          stack.push(v);
+        }
+        break;
+      case 0x4e: // NONE
+        stack.push(null);
+        break;
+      case 0x88: // NEWTRUE
+        stack.push(true);
+        break;
+      case 0x89: // NEWFALSE
+        stack.push(false);
+        break;
+      case 0x49: {
+        // INT (text): also I01/I00 for bools
+        const s = line();
+        stack.push(s === '01' ? true : s === '00' ? false : int(s));
+        break;
+      }
+      case 0x4c: // LONG (text)
+        stack.push(int(line()));
+        break;
+      case 0x4a: // BININT
+        need(4);
+        stack.push(data.readInt32LE(pos));
+        pos += 4;
+        break;
+      case 0x4b: // BININT1
+        need(1);
+        stack.push(data[pos]!);
+        pos += 1;
+        break;
+      case 0x4d: // BININT2
+        need(2);
+        stack.push(data.readUInt16LE(pos));
+        pos += 2;
+        break;
+      case 0x8a: // LONG1
+      case 0x8b: {
+        // LONG4
+        const lenBytes = op === 0x8a ? 1 : 4;
+        need(lenBytes);
+        const n = op === 0x8a ? data[pos]! : data.readInt32LE(pos);
+        pos += lenBytes;
+        if (n < 0 || n > 64) fail('integer too large');
+        need(n);
+        let v = 0n;
+        for (let i = n - 1; i >= 0; i--) v = (v << 8n) | BigInt(data[pos + i]!);
+        if (n > 0 && data[pos + n - 1]! & 0x80) v -= 1n << BigInt(8 * n);
+        pos += n;
+        stack.push(v >= -BigInt(Number.MAX_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v);
+        break;
+      }
+      case 0x46: {
+        // FLOAT (text)
+        const s = line();
+        const f = Number(s);
+        if (Number.isNaN(f) && !/^[+-]?nan$/i.test(s)) fail('bad float');
+        stack.push(f);
+        break;
+      }
+      case 0x47: // BINFLOAT
+        need(8);
+        stack.push(data.readDoubleBE(pos));
+        pos += 8;
+        break;
+      case 0x58: // BINUNICODE
+      case 0x8c: // SHORT_BINUNICODE
+      case 0x8d: {
+        // BINUNICODE8
+        const lenBytes = op === 0x8c ? 1 : op === 0x58 ? 4 : 8;
+        need(lenBytes);
+        const n = op === 0x8c ? data[pos]! : op === 0x58 ? data.readUInt32LE(pos) : Number(data.readBigUInt64LE(pos));
+        pos += lenBytes;
+        need(n);
+        pushStr(data.toString('utf8', pos, pos + n), n);
+        pos += n;
+        break;
+      }
+      case 0x56: {
+        // UNICODE (protocol 0, raw-unicode-escape)
+        const s = line().replace(/\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})/g, (_m, a: string | undefined, b: string | undefined) =>
+          String.fromCodePoint(parseInt((a ?? b)!, 16)),
+        );
+        pushStr(s, s.length);
+        break;
+      }
+      case 0x54: // BINSTRING (Python 2 str; decoded as latin-1 like Python 3's default)
+      case 0x55: {
+        // SHORT_BINSTRING
+        const lenBytes = op === 0x55 ? 1 : 4;
+        need(lenBytes);
+        const n = op === 0x55 ? data[pos]! : data.readInt32LE(pos);
+        pos += lenBytes;
+        need(n);
+        pushStr(data.toString('latin1', pos, pos + n), n);
+        pos += n;
+        break;
+      }
+      case 0x42: // BINBYTES
+      case 0x43: // SHORT_BINBYTES
+      case 0x8e: {
+        // BINBYTES8
+        const lenBytes = op === 0x43 ? 1 : op === 0x42 ? 4 : 8;
+        need(lenBytes);
+        const n = op === 0x43 ? data[pos]! : op === 0x42 ? data.readUInt32LE(pos) : Number(data.readBigUInt64LE(pos));
+        pos += lenBytes;
+        need(n);
+        charge(n);
+        stack.push(new Uint8Array(data.subarray(pos, pos + n)));
+        pos += n;
+        break;
+      }
+      case 0x7d: // EMPTY_DICT
+        stack.push(Object.create(null));
+        break;
+      case 0x5d: // EMPTY_LIST
+        stack.push([]);
+        break;
+      case 0x29: // EMPTY_TUPLE
+        stack.push(Object.freeze([]));
+        break;
+      case 0x64: {
+        // DICT
+        const items = popMark();
+        const d = Object.create(null);
+        setItems(d, items);
+        stack.push(d);
+        break;
+      }
+      case 0x6c: // LIST
+        stack.push(popMark());
+        break;
+      case 0x74: // TUPLE
+        stack.push(Object.freeze(popMark()));
+        break;
+      case 0x85: // TUPLE1
+      case 0x86: // TUPLE2
+      case 0x87: {
+        // TUPLE3
+        const n = op - 0x84;
+        if (stack.length < n) fail('stack underflow');
+        const items = stack.splice(stack.length - n);
+        if (items.includes(MARK)) fail('stack underflow');
+        stack.push(Object.freeze(items));
+        break;
+      }
+      case 0x73: {
+        // SETITEM
+        const v = pop();
+        const k = pop();
+        setItems(top(), [k, v]);
+        break;
+      }
+      case 0x75: {
+        // SETITEMS
+        const items = popMark();
+        setItems(top(), items);
+        break;
+      }
+      case 0x61: {
+        // APPEND
+        const v = pop();
+        const l = top();
+        if (!Array.isArray(l) || Object.isFrozen(l)) fail('APPEND to a non-list');
+        (l as unknown[]).push(v);
+        break;
+      }
+      case 0x65: {
+        // APPENDS
+        const items = popMark();
+        const l = top();
+        if (!Array.isArray(l) || Object.isFrozen(l)) fail('APPENDS to a non-list');
+        for (const it of items) (l as unknown[]).push(it);
+        break;
+      }
+      case 0x70: // PUT (text)
+        memoPut(Number(int(line())));
+        break;
+      case 0x71: // BINPUT
+        need(1);
+        memoPut(data[pos++]!);
+        break;
+      case 0x72: // LONG_BINPUT
+        need(4);
+        memoPut(data.readUInt32LE(pos));
+        pos += 4;
+        break;
+      case 0x94: // MEMOIZE
+        memoPut(memo.size);
+        break;
+      case 0x67: // GET (text)
+        memoGet(Number(int(line())));
+        break;
+      case 0x68: // BINGET
+        need(1);
+        memoGet(data[pos++]!);
+        break;
+      case 0x6a: // LONG_BINGET
+        need(4);
+        memoGet(data.readUInt32LE(pos));
+        pos += 4;
+        break;
+      default:
+        pos -= 1;
+        fail(FORBIDDEN[op] ? `forbidden opcode ${FORBIDDEN[op]}` : `unknown opcode 0x${op.toString(16).padStart(2, '0')}`);
+    }
+  }
+
+  function memoPut(i: number): void {
+    const v = top();
+    if (v === MARK) fail('PUT of a mark');
+    memo.set(i, v);
+  }
+  function memoGet(i: number): void {
+    if (!memo.has(i)) fail('GET of an unknown memo key');
+    const v = memo.get(i);
+    // Sharing a container could build a cycle or an exponentially large
+    // structure (a "billion laughs"); a log record never needs it, so only
+    // scalars may be shared, and shared strings count against the budget each time.
+    if (typeof v === 'object' && v !== null && !(v instanceof Uint8Array)) fail('shared reference to a container');
+    if (typeof v === 'string') charge(v.length);
+    else if (v instanceof Uint8Array) charge(v.length);
+    stack.push(v);
+  }
+}
