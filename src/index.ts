@@ -66,3 +66,17 @@ export {
 } from './api.js';
 export { settings } from './internal/runtime.js';
 export { localtime, gmtime, strftime, type StructTime, type Converter } from './internal/strftime.js';
+export { JsonFormatter, type JsonFormatterOptions, type JsonTimeFormat } from './json-formatter.js';
+export { ColorFormatter, type ColorFormatterOptions, type TtyLike } from './color-formatter.js';
+export { withContext, getContext, updateContext, bindContext, type ContextFields } from './context.js';
+export {
+  captureLogs,
+  assertLogs,
+  assertNoLogs,
+  resetLogging,
+  snapshotLogging,
+  markLoggingBaseline,
+  CapturingHandler,
+  CAPTURE_CAPACITY,
+  type LogCapture,
+} from './testing.js';

@@ -96,6 +96,11 @@ export class LoggerAdapter<E extends Record<string, unknown> = Record<string, un
     }
   }
 
+  /** A further adapter over the same logger with `fields` added to this one's `extra` (merging on). */
+  child<F extends Record<string, unknown>>(fields: F): LoggerAdapter<E & F> {
+    return new LoggerAdapter(this.logger, { ...this.extra, ...fields } as E & F, true);
+  }
+
   isEnabledFor(level: number): boolean {
     return this.logger.isEnabledFor(level);
   }

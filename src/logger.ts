@@ -5,8 +5,9 @@ import type { Handler } from './handler.js';
 import { LogKw, type LogOptions } from './log-options.js';
 import { wantCallerInfo, findCallerFrame, registerInternalFile } from './internal/caller.js';
 import { reportLoggingError } from './internal/report.js';
-import { settings } from './internal/runtime.js';
+import { settings, contextProvider } from './internal/runtime.js';
 import type { Manager } from './manager.js';
+import { LoggerAdapter } from './logger-adapter.js';
 
 registerInternalFile(import.meta.url);
 
@@ -38,15 +39,27 @@ export class Logger extends Filterer {
   /** Pass records on to the parent's handlers. */
   propagate = true;
   handlers: HandlerLike[] = [];
-  /** A disabled logger drops every record (dictConfig sets this on loggers it does not name). */
-  disabled = false;
-  /** @internal cached effective level; -1 when unknown (Python's `_cache`). */
+  #disabled = false;
+  /**
+   * @internal the lowest enabled level, folding in the effective level,
+   * `disabled` and the manager's `disable` (Python's `_cache`); -1 when unknown.
+   * One compare decides a log call, so a disabled call costs about a field load.
+   */
   _levelCache = -1;
 
   constructor(name: string, level: Level = NOTSET) {
     super();
     this.name = name;
     this.level = checkLevel(level);
+  }
+
+  /** A disabled logger drops every record (dictConfig sets this on loggers it does not name). */
+  get disabled(): boolean {
+    return this.#disabled;
+  }
+  set disabled(v: boolean) {
+    this.#disabled = v;
+    this._levelCache = -1;
   }
 
   /** The manager shared by all loggers. */
@@ -76,10 +89,14 @@ export class Logger extends Filterer {
 
   /** Whether a record of `level` would be processed; cached until any level changes. */
   isEnabledFor(level: number): boolean {
-    if (this.disabled || Logger.manager.disable >= level) return false;
-    let e = this._levelCache;
-    if (e < 0) e = this._levelCache = this.getEffectiveLevel();
-    return level >= e;
+    const t = this._levelCache;
+    return level >= (t < 0 ? this.#threshold() : t);
+  }
+
+  #threshold(): number {
+    const t = this.#disabled ? Infinity : Math.max(this.getEffectiveLevel(), Logger.manager.disable + 1);
+    this._levelCache = t;
+    return t;
   }
 
   /** Log at DEBUG. */
@@ -170,6 +187,7 @@ export class Logger extends Filterer {
       if (exc === true) exc = resolveExcInfo(msg, args);
       else if (exc === false) exc = null;
       const record = this.makeRecord(this.name, level, pathname, lineno, msg, args, exc, func, opts?.extra ?? null, sinfo);
+      if (contextProvider !== null) applyContext(record, contextProvider());
       this.handle(record);
     } catch (e) {
       reportLoggingError(e, { msg, args }, `Logger(${this.name})`);
@@ -276,6 +294,17 @@ export class Logger extends Filterer {
     return Logger.manager.getLogger(name);
   }
 
+  /**
+   * A LoggerAdapter whose `fields` are merged into the `extra` of every call
+   * made through it (pino's `logger.child(bindings)`); call-site `extra` wins.
+   * Not Python's `getChild()`, which names a sub-logger in the hierarchy.
+   *
+   * @example const log = getLogger('app').child({ requestId }); log.info('start');
+   */
+  child<E extends Record<string, unknown>>(fields: E): LoggerAdapter<E> {
+    return new LoggerAdapter(this, { ...fields }, true);
+  }
+
   /** Direct children that exist as real loggers (Python 3.12's `getChildren`). */
   getChildren(): Set<Logger> {
     const out = new Set<Logger>();
@@ -296,6 +325,12 @@ export class Logger extends Filterer {
   override toString(): string {
     return `<${this.constructor.name} ${this.name} (${getLevelName(this.getEffectiveLevel())})>`;
   }
+}
+
+/** Context fields (withContext) land on the record unless a record attribute or `extra` already set that key. */
+function applyContext(record: LogRecord, ctx: Record<string, unknown> | undefined): void {
+  if (ctx === undefined) return;
+  for (const key in ctx) if (!(key in record)) record[key] = ctx[key];
 }
 
 /** `exc_info: true`: the message if it is an Error, else the last Error argument; `true` (prints "NoneType: None") when there is none. */

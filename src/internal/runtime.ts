@@ -35,3 +35,14 @@ export const settings = {
   /** Stamp process name on records. */
   logMultiprocessing: true,
 };
+
+/**
+ * Source of context fields stamped on every record a Logger creates (set by
+ * `src/context.ts` on the first `withContext` call). While null — the default,
+ * when context is never used — the cost per record is this one null check.
+ */
+export let contextProvider: (() => Record<string, unknown> | undefined) | null = null;
+/** @internal install or remove the context provider. */
+export function setContextProvider(fn: (() => Record<string, unknown> | undefined) | null): void {
+  contextProvider = fn;
+}

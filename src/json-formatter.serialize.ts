@@ -1,0 +1,158 @@
+/**
+ * JSON serialisation for JsonFormatter: native JSON.stringify with a small
+ * replacer (Errors, BigInt, Map, Set), and a slower fallback that survives
+ * circular references, throwing getters and absurd depth. The fast path never
+ * copies the value; the fallback builds a pruned copy only for the record that
+ * needed it.
+ */
+
+/** Plain-object view of an Error: type, message, stack, code, cause chain, AggregateError members, own fields. */
+export function errorToJson(err: Error, seen: Set<unknown> = new Set()): Record<string, unknown> {
+  seen.add(err);
+  const out: Record<string, unknown> = { type: errorType(err), message: safeGet(err, 'message') };
+  const stack = safeGet(err, 'stack');
+  if (typeof stack === 'string') out.stack = stack;
+  for (const k of Object.keys(err)) {
+    if (k === 'cause' || k === 'errors' || k in out) continue;
+    out[k] = safeGet(err, k);
+  }
+  const cause = safeGet(err, 'cause');
+  if (cause !== undefined) out.cause = cause instanceof Error ? (seen.has(cause) ? '[Circular]' : errorToJson(cause, seen)) : cause;
+  if (err instanceof AggregateError && Array.isArray(err.errors)) {
+    out.errors = err.errors.map((e: unknown) => (e instanceof Error ? (seen.has(e) ? '[Circular]' : errorToJson(e, seen)) : e));
+  }
+  return out;
+}
+
+function errorType(err: Error): string {
+  const n = safeGet(err, 'name');
+  if (typeof n === 'string' && n.length > 0) return n;
+  return err.constructor?.name ?? 'Error';
+}
+
+function safeGet(o: object, k: string): unknown {
+  try {
+    return (o as Record<string, unknown>)[k];
+  } catch (e) {
+    return `[Thrown: ${describe(e)}]`;
+  }
+}
+
+function describe(e: unknown): string {
+  try {
+    return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  } catch {
+    return 'unprintable';
+  }
+}
+
+/** JSON.stringify replacer: Errors as objects, BigInt as a decimal string, Map as an object, Set as an array. */
+export function jsonReplacer(_key: string, v: unknown): unknown {
+  if (typeof v === 'object' && v !== null) {
+    if (v instanceof Error) return errorToJson(v);
+    if (v instanceof Map) return mapToObject(v);
+    if (v instanceof Set) return [...v];
+    return v;
+  }
+  if (typeof v === 'bigint') return v.toString();
+  return v;
+}
+
+function mapToObject(m: Map<unknown, unknown>): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  for (const [k, val] of m) o[typeof k === 'string' ? k : String(k)] = val;
+  return o;
+}
+
+/**
+ * JSON text of one top-level field value, or undefined to leave the key out
+ * (undefined, functions, symbols — as JSON.stringify does). Primitives are
+ * written directly; objects go through native JSON.stringify with the
+ * replacer, and only a value that makes that throw (a cycle, a throwing
+ * getter or toJSON) is pruned, so one bad value never costs the others.
+ */
+export function valueJson(v: unknown, maxDepth: number): string | undefined {
+  switch (typeof v) {
+    case 'string':
+      return JSON.stringify(v);
+    case 'number':
+      return Number.isFinite(v) ? String(v) : 'null';
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'bigint':
+      return `"${v.toString()}"`;
+    case 'object':
+      if (v === null) return 'null';
+      try {
+        return JSON.stringify(v, jsonReplacer);
+      } catch {
+        return JSON.stringify(prune(v, [], maxDepth - 1));
+      }
+    default:
+      return undefined;
+  }
+}
+
+const keyCache = new Map<string, string>();
+/** `"key":` for a key; memoised for up to 4096 distinct keys (then computed each time). */
+export function keyJson(k: string): string {
+  let j = keyCache.get(k);
+  if (j === undefined) {
+    j = JSON.stringify(k) + ':';
+    if (keyCache.size < 4096) keyCache.set(k, j);
+  }
+  return j;
+}
+
+/** One JSON object line from a flat object of fields (see valueJson). */
+export function objectLine(out: Record<string, unknown>, maxDepth: number): string {
+  let s = '{';
+  for (const k in out) {
+    const j = valueJson(out[k], maxDepth);
+    if (j === undefined) continue;
+    if (s.length > 1) s += ',';
+    s += keyJson(k) + j;
+  }
+  return s + '}';
+}
+
+/**
+ * A pruned copy of a value that native JSON.stringify rejected: repeated
+ * ancestors become "[Circular]", objects deeper than `depth` become
+ * "[Object]"/"[Array]", values that throw become "[Thrown: …]".
+ */
+function prune(v: unknown, ancestors: unknown[], depth: number): unknown {
+  if (typeof v === 'bigint') return v.toString();
+  if (typeof v !== 'object' || v === null) return v;
+  if (ancestors.includes(v)) return '[Circular]';
+  if (depth < 0) return Array.isArray(v) ? '[Array]' : '[Object]';
+  let val: unknown = v;
+  try {
+    if (v instanceof Error) val = errorToJson(v);
+    else if (v instanceof Map) val = mapToObject(v);
+    else if (v instanceof Set) val = [...v];
+    else if (typeof (v as { toJSON?: unknown }).toJSON === 'function') {
+      val = (v as { toJSON(): unknown }).toJSON();
+      if (typeof val !== 'object' || val === null) return prune(val, ancestors, depth);
+    }
+  } catch (e) {
+    return `[Thrown: ${describe(e)}]`;
+  }
+  ancestors.push(v);
+  try {
+    if (Array.isArray(val)) return val.map((x) => prune(x, ancestors, depth - 1));
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(val as object)) {
+      let x: unknown;
+      try {
+        x = (val as Record<string, unknown>)[k];
+      } catch (e) {
+        x = `[Thrown: ${describe(e)}]`;
+      }
+      out[k] = x === v ? '[Circular]' : prune(x, ancestors, depth - 1);
+    }
+    return out;
+  } finally {
+    ancestors.pop();
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * The published package, as a user gets it: build → npm pack → npm install
+ * the tarball into a fresh project (offline, no registry) → run an ESM
+ * script, a CommonJS script and a TypeScript type check against it.
+ *
+ * package.json is used as it is, plus PROPOSED_EXPORT_CONDITIONS (a "default"
+ * condition so that `require()` resolves; Node ≥ 20.19 loads ESM through
+ * require()). The change is applied to a copy in the temp dir only.
+ */
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { mkdtemp, rm, writeFile, readFile, cp, readdir, mkdir } from 'node:fs/promises';
+import { openSync, closeSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
+const SUBPATHS = ['.', './handlers', './config'];
+
+/** The exports change this test assumes (see the issue-9 report). */
+function applyProposedExports(pkg: Record<string, any>): Record<string, any> {
+  for (const k of SUBPATHS) {
+    const e = pkg.exports?.[k];
+    if (e && typeof e === 'object' && e.default === undefined) e.default = e.import;
+  }
+  return pkg;
+}
+
+let work = '';
+let consumer = '';
+
+function run(cmd: string, args: string[], opts: SpawnSyncOptions = {}): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 180_000, ...opts });
+  return { status: r.status, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
+}
+
+/** Run a node script in the consumer with stdout/stderr going to files (pipes would load node:net through Node's own stdio). */
+function runNodeToFiles(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const out = join(consumer, `out-${Math.random().toString(36).slice(2)}.txt`);
+  const err = `${out}.err`;
+  const fo = openSync(out, 'w');
+  const fe = openSync(err, 'w');
+  try {
+    const r = spawnSync(process.execPath, args, { cwd: consumer, stdio: ['ignore', fo, fe], timeout: 60_000, env: { ...process.env, NODE_OPTIONS: '' } });
+    return { status: r.status, stdout: readFileSync(out, 'utf8'), stderr: readFileSync(err, 'utf8') };
+  } finally {
+    closeSync(fo);
+    closeSync(fe);
+  }
+}
+
+describe('package', { timeout: 300_000 }, () => {
+  before(async () => {
+    work = await mkdtemp(join(tmpdir(), 'lf-pack-'));
+    const pkgDir = join(work, 'pkg');
+    consumer = join(work, 'consumer');
+    await mkdir(pkgDir);
+    await mkdir(consumer);
+    const build = run(process.execPath, [tsc, '-p', join(repo, 'tsconfig.build.json'), '--outDir', join(pkgDir, 'dist')], { cwd: repo });
+    // Type errors are `npm run typecheck`'s job (CI runs it first); tsc still emits on them (exit 2), and
+    // the checks below are about packaging. Anything worse (exit 1: bad config) fails here.
+    assert.ok(build.status === 0 || build.status === 2, `build failed:\n${build.stdout}${build.stderr}`);
+    if (build.status === 2) process.stderr.write(`package.test: tsc reported type errors (emitted anyway):\n${build.stdout}`);
+    const pkg = applyProposedExports(JSON.parse(await readFile(join(repo, 'package.json'), 'utf8')));
+    await writeFile(join(pkgDir, 'package.json'), JSON.stringify(pkg, null, 2));
+    for (const f of ['README.md', 'docs']) await cp(join(repo, f), join(pkgDir, f), { recursive: true }).catch(() => undefined);
+    const pack = run('npm', ['pack', '--ignore-scripts', '--pack-destination', work], { cwd: pkgDir });
+    assert.equal(pack.status, 0, pack.stderr);
+    const tgz = (await readdir(work)).find((f) => f.endsWith('.tgz'));
+    assert.ok(tgz, 'npm pack produced a tarball');
+    await writeFile(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, version: '1.0.0' }));
+    const inst = run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--omit=optional', '--ignore-scripts', join(work, tgz)], { cwd: consumer });
+    assert.equal(inst.status, 0, `npm install failed:\n${inst.stdout}${inst.stderr}`);
+  });
+
+  after(async () => {
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  test('package – the tarball ships dist with .js and .d.ts for every entry point, and no tests', async () => {
+    const dist = join(consumer, 'node_modules', 'logflume', 'dist');
+    for (const f of ['index.js', 'index.d.ts', 'handlers/index.js', 'handlers/index.d.ts', 'config/index.js', 'config/index.d.ts']) {
+      assert.ok((await readFile(join(dist, f), 'utf8')).length > 0, f);
+    }
+    const top = await readdir(join(consumer, 'node_modules', 'logflume'));
+    assert.ok(!top.includes('test') && !top.includes('src'), top.join(','));
+  });
+
+  test('package – ESM import: README quick start, JSON output and context work from the installed package', async () => {
+    await writeFile(
+      join(consumer, 'esm.mjs'),
+      `import { getLogger, basicConfig, StreamHandler, JsonFormatter, withContext, kw } from 'logflume';
+import { RotatingFileHandler } from 'logflume/handlers';
+import { dictConfig } from 'logflume/config';
+basicConfig({ level: 'INFO', format: '%(levelname)s:%(name)s:%(message)s', stream: process.stdout });
+const log = getLogger('app');
+log.info('hello %s', 'esm');
+const h = new StreamHandler(process.stdout);
+h.setFormatter(new JsonFormatter({ fields: ['levelname', 'message'] }));
+const jl = getLogger('json'); jl.propagate = false; jl.addHandler(h);
+await withContext({ requestId: 'r1' }, async () => { await null; jl.warning('ctx', kw({ extra: { n: 1 } })); });
+console.log(typeof RotatingFileHandler, typeof dictConfig);
+`,
+    );
+    const r = runNodeToFiles(['esm.mjs']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, 'INFO:app:hello esm\n{"level":"WARNING","msg":"ctx","n":1,"requestId":"r1"}\nfunction function\n');
+  });
+
+  test('package – CommonJS require() of the ESM package (Node ≥ 20.19) works for all entry points', { skip: !requireEsmSupported() && `require(esm) is not available on Node ${process.version}` }, async () => {
+    await writeFile(
+      join(consumer, 'cjs.cjs'),
+      `const { getLogger, StreamHandler, Formatter } = require('logflume');
+const handlers = require('logflume/handlers');
+const config = require('logflume/config');
+const h = new StreamHandler(process.stdout); h.setFormatter(new Formatter('%(name)s %(message)s'));
+const log = getLogger('cjs'); log.addHandler(h); log.warning('from %s', 'require');
+console.log(typeof handlers.RotatingFileHandler, typeof config.dictConfig);
+`,
+    );
+    const r = runNodeToFiles(['cjs.cjs']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, 'cjs from require\nfunction function\n');
+  });
+
+  test('package – importing the core loads no network or worker module; logflume/handlers may', async () => {
+    await writeFile(
+      join(consumer, 'probe.mjs'),
+      `const before = new Set(process.moduleLoadList);
+await import(process.argv[2]);
+const added = process.moduleLoadList.filter((m) => !before.has(m) && /^NativeModule (net|dgram|tls|http|https|http2|worker_threads)$/.test(m));
+process.stdout.write(JSON.stringify(added));
+`,
+    );
+    const core = runNodeToFiles(['probe.mjs', 'logflume']);
+    assert.equal(core.status, 0, core.stderr);
+    assert.deepEqual(JSON.parse(core.stdout), []);
+    const control = runNodeToFiles(['probe.mjs', 'node:dgram']);
+    assert.deepEqual(JSON.parse(control.stdout), ['NativeModule dgram'], 'the probe does detect a network module');
+  });
+
+  test('package – types resolve for a TypeScript consumer (nodenext, strict)', async () => {
+    await writeFile(
+      join(consumer, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, skipLibCheck: true, types: ['node'], typeRoots: [join(repo, 'node_modules', '@types')] },
+        files: ['consumer.mts'],
+      }),
+    );
+    await writeFile(
+      join(consumer, 'consumer.mts'),
+      `import { getLogger, JsonFormatter, ColorFormatter, withContext, captureLogs, kw, type JsonFormatterOptions, type LogRecord } from 'logflume';
+import { RotatingFileHandler } from 'logflume/handlers';
+import { dictConfig } from 'logflume/config';
+const opts: JsonFormatterOptions = { fields: ['levelname', 'message'], time: 'epoch' };
+const log = getLogger('ts');
+log.addHandler(new RotatingFileHandler('x.log'));
+const f = new JsonFormatter(opts);
+const c = new ColorFormatter({ colors: 'auto' });
+const n: number = withContext({ requestId: 'r' }, () => 1);
+const cap = captureLogs(log, 'INFO');
+const recs: LogRecord[] = cap.records;
+log.child({ requestId: 'r' }).info('x', kw({ extra: { a: 1 } }));
+void dictConfig; void f; void c; void n; void recs;
+// @ts-expect-error time must be one of the documented values (proves the types are real, not any)
+new JsonFormatter({ time: 'sometimes' });
+// @ts-expect-error withContext needs a function
+withContext({ a: 1 });
+`,
+    );
+    const r = run(process.execPath, [tsc, '-p', join(consumer, 'tsconfig.json')], { cwd: consumer });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+  });
+
+  test('package – the API reference and docs pages build with typedoc (typedoc.json, what `npm run docs` runs)', async () => {
+    const out = join(work, 'api');
+    const r = run(process.execPath, [join(repo, 'node_modules', 'typedoc', 'bin', 'typedoc'), '--out', out], { cwd: repo });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    const index = await readFile(join(out, 'index.html'), 'utf8');
+    assert.match(index, /logflume/);
+    const classes = await readdir(join(out, 'classes'));
+    for (const c of ['index.JsonFormatter.html', 'index.ColorFormatter.html', 'index.Logger.html', 'handlers.RotatingFileHandler.html']) assert.ok(classes.includes(c), c);
+    const docs = await readdir(join(out, 'documents'));
+    for (const d of ['cookbook', 'json', 'context', 'testing']) assert.ok(docs.some((f) => f.startsWith(d)), `${d} page in ${docs.join(',')}`);
+  });
+});
+
+function requireEsmSupported(): boolean {
+  const [maj, min] = process.versions.node.split('.').map(Number) as [number, number];
+  return maj > 22 || (maj === 22 && min >= 12) || (maj === 20 && min >= 19);
+}
