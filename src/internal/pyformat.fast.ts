@@ -9,7 +9,7 @@
 // results and errors are identical by construction.
 import type { Item, Spec } from './pyformat.percent.js';
 import { F_MINUS, F_ZERO, NONE } from './pyformat.percent.js';
-import { PyFormatError, pyRepr, pyStr } from './pyformat.values.js';
+import { PyFormatError, cpLen, pyRepr, pyStr } from './pyformat.values.js';
 
 type Slow<V> = (spec: Spec, v: V) => string;
 
@@ -26,9 +26,8 @@ const SURROGATE = /[\uD800-\uDFFF]/;
 /** %s with optional width: strings as-is, other values through pyStr; pad by code points as Python. */
 function fmtS(x: unknown, width: number, left: boolean): string {
   const s = typeof x === 'string' ? x : pyStr(x);
-  if (width <= s.length && !(width > 0 && SURROGATE.test(s))) return s;
-  let n = s.length;
-  if (SURROGATE.test(s)) n = [...s].length;
+  if (width <= 0) return s;
+  const n = s.length >= width && !SURROGATE.test(s) ? s.length : cpLen(s);
   if (n >= width) return s;
   return left ? s + ' '.repeat(width - n) : ' '.repeat(width - n) + s;
 }

@@ -34,6 +34,7 @@
  *   (one code point to one), not glibc's tables.
  */
 import { readFileSync, statSync } from 'node:fs';
+import { cpLen } from './pyformat.values.js';
 
 /** Python's time.struct_time fields (tm_mon 1-12, tm_wday 0=Monday, tm_yday 1-366, tm_isdst 0/1/-1, tm_gmtoff seconds east of UTC, tm_zone abbreviation). */
 export interface StructTime {
@@ -901,21 +902,6 @@ const SUBFORMATS: Record<string, string> = {
 };
 
 const ASCII = /^[\x00-\x7f]*$/;
-
-function cpLen(s: string): number {
-  let n = s.length;
-  for (let i = 0; i < s.length - 1; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        n--;
-        i++;
-      }
-    }
-  }
-  return n;
-}
 
 /** towupper/towlower per code point: a mapping that is not one code point leaves it alone. */
 function wUpper(s: string): string {

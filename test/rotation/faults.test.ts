@@ -4,7 +4,7 @@
 // fault is gone.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, readFileSync, mkdirSync, symlinkSync, unlinkSync, chownSync, chmodSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, readFileSync, mkdirSync, symlinkSync, unlinkSync, existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,16 +121,14 @@ describe('rotation faults', () => {
 
   it('RotatingFileHandler.doRollover() – permission error at rollover (unprivileged child): reported, records kept, rolls once writable', () => {
     const d = mkdtempSync(join(root, 'perm-'));
+    // Root ignores permission bits. Drop every capability for the child with
+    // setpriv (util-linux) so it stays uid 0 — and can still read this checkout
+    // wherever it lives — but is subject to the directory's mode like anyone else.
     const asRoot = process.getuid?.() === 0;
-    if (asRoot) {
-      chmodSync(root, 0o711); // let the child traverse the (0700) temp root
-      chownSync(d, 65534, 65534);
-    }
-    const r = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures/permission-child.ts'), d], {
-      encoding: 'utf8',
-      cwd: process.cwd(),
-      ...(asRoot ? { uid: 65534, gid: 65534, env: { ...process.env, HOME: d } } : {}),
-    });
+    const args = ['--import', 'tsx', join(import.meta.dirname, 'fixtures/permission-child.ts'), d];
+    const r = asRoot
+      ? spawnSync('setpriv', ['--bounding-set=-all', '--', process.execPath, ...args], { encoding: 'utf8', cwd: process.cwd() })
+      : spawnSync(process.execPath, args, { encoding: 'utf8', cwd: process.cwd() });
     assert.equal(r.status, 0, r.stderr);
     assert.equal(reports(r.stderr), 2, r.stderr);
     assert.match(r.stderr, /EACCES|EPERM/);
