@@ -1,7 +1,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Logger } from '../../src/index.js';
-import { SysLogHandler } from '../../src/handlers/sys-log-handler.js';
+import { SysLogHandler, loadUnixDgram } from '../../src/handlers/sys-log-handler.js';
 import { isolateLogging, captureStderr } from '../helpers/capture.js';
 import { runPython } from '../helpers/python.js';
 import { Rsyslog, RSYSLOGD, type RsyslogEntry } from '../helpers/rsyslog.js';
@@ -94,7 +94,7 @@ describe('SysLogHandler against a real rsyslogd', { skip: RSYSLOGD ? false : 'rs
     );
   });
 
-  test('SysLogHandler.emit() – Unix datagram socket (imuxsock): python3 gets through, ours names unix-dgram', async () => {
+  test('SysLogHandler.emit() – Unix datagram socket (imuxsock): python3 and ours both arrive (or ours names unix-dgram when it is not installed)', async () => {
     runPython(
       `import json,sys,logging,logging.handlers as H
 h=H.SysLogHandler(json.load(sys.stdin), facility=H.SysLogHandler.LOG_LOCAL1); h.ident='pyapp: '
@@ -103,6 +103,25 @@ l=logging.getLogger('py'); l.addHandler(h); l.error('from python'); h.close(); p
     );
     const es = tagged('pyapp:')(await rs.waitFor((e) => tagged('pyapp:')(e).length >= 1));
     assert.deepEqual([es[0]!.facility, es[0]!.severity, es[0]!.msg.trim(), es[0]!.input], [17, 3, 'from python', 'imuxsock']);
+    if (loadUnixDgram()) {
+      // the optional native module is installed: ours must reach rsyslog over the same datagram socket
+      const h = new SysLogHandler({ address: rs.dgramSocket, facility: 'local2', ident: 'uxapp: ' });
+      const lg = logger('ux', h);
+      lg.error('over unix datagram');
+      lg.warning('second');
+      await h.flush();
+      assert.equal(h.socktype, 'dgram'); // datagram tried first, as Python
+      await h.close();
+      const ours = tagged('uxapp:')(await rs.waitFor((e) => tagged('uxapp:')(e).length >= 2));
+      assert.deepEqual(
+        ours.map((e) => [e.facility, e.severity, e.msg.trim(), e.input]),
+        [
+          [18, 3, 'over unix datagram', 'imuxsock'],
+          [18, 4, 'second', 'imuxsock'],
+        ],
+      );
+      return;
+    }
     const h = new SysLogHandler({ address: rs.dgramSocket });
     const err = await captureStderr(async () => {
       logger('ux', h).error('not deliverable without unix-dgram');
