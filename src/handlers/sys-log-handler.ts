@@ -3,12 +3,12 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createRequire } from 'node:module';
 import { Handler } from '../handler.js';
 import { ConfigError } from '../errors.js';
 import { NOTSET, type Level } from '../levels.js';
 import type { LogRecord } from '../log-record.js';
 import * as C from './sys-log-handler.constants.js';
+import { UnixDgramSender, loadUnixDgram } from './unix-dgram-sender.js';
 import {
   buildMessage,
   encodePriority as encodePri,
@@ -66,25 +66,7 @@ interface Pending {
   record: LogRecord | null;
 }
 
-interface UnixDgramSocket {
-  on(ev: 'error', fn: (e: Error) => void): void;
-  send(buf: Buffer, off: number, len: number, path: string, cb?: (err?: unknown) => void): void;
-  close(): void;
-}
-
-const require_ = createRequire(import.meta.url);
-let unixDgram: { createSocket(type: 'unix_dgram'): UnixDgramSocket } | null | undefined;
-/** @internal the optional native module for Unix datagram sockets, or null when it is not installed. */
-export function loadUnixDgram(): typeof unixDgram {
-  if (unixDgram === undefined) {
-    try {
-      unixDgram = require_('unix-dgram');
-    } catch {
-      unixDgram = null;
-    }
-  }
-  return unixDgram;
-}
+export { loadUnixDgram };
 const UNIX_DGRAM_HINT = 'Unix datagram sockets need the optional native module unix-dgram: run `npm install unix-dgram`';
 
 function defaultAppName(): string {
@@ -175,7 +157,7 @@ export class SysLogHandler extends Handler {
   #reconnectDelay: number;
   #udp: dgram.Socket | null = null;
   #udpConnected = false;
-  #unixDgram: UnixDgramSocket | null = null;
+  #unixDgram: UnixDgramSender | null = null;
   #stream: net.Socket | null = null;
   #connected = false;
   #connecting = false;
@@ -333,9 +315,10 @@ export class SysLogHandler extends Handler {
     if (this.unixsocket && this.socktype !== 'stream') {
       const mod = loadUnixDgram();
       if (mod) {
-        const s = mod.createSocket('unix_dgram');
-        s.on('error', (e) => this.#onUnixDgramError(e));
-        this.#unixDgram = s;
+        this.#unixDgram = new UnixDgramSender(this.address as string, mod, {
+          maxQueue: this.maxBacklog,
+          onError: (r, e) => this.handleError(r as LogRecord | null, e),
+        });
         this.socktype = 'dgram';
         return;
       }
@@ -343,17 +326,10 @@ export class SysLogHandler extends Handler {
     this.#connectStream();
   }
 
-  #onUnixDgramError(e: Error): void {
+  /** Python: a datagram connect that fails on a stream-only socket falls back to stream. */
+  #isProtoType(e: unknown): boolean {
     const code = (e as NodeJS.ErrnoException).code;
-    // Python: a datagram connect that fails on a stream-only socket falls back to stream
-    const isProtoType = code === 'EPROTOTYPE' || Math.abs(Number(code)) === os.constants.errno.EPROTOTYPE;
-    if (this.socktype === 'dgram' && isProtoType) {
-      this.#unixDgram?.close();
-      this.#unixDgram = null;
-      this.socktype = 'stream';
-      return;
-    }
-    this.handleError(null, e);
+    return code === 'EPROTOTYPE' || Math.abs(Number(code)) === os.constants.errno.EPROTOTYPE || /connect -91\b/.test(String((e as Error).message));
   }
 
   #connectStream(): void {
@@ -436,8 +412,15 @@ export class SysLogHandler extends Handler {
       return;
     }
     if (this.#unixDgram) {
-      this.#unixDgram.send(data, 0, data.length, this.address as string);
-      if (this.socktype === 'stream') this.send(data, record); // fell back during the send
+      try {
+        this.#unixDgram.send(data, record);
+      } catch (e) {
+        if (!this.#isProtoType(e)) throw e;
+        this.#unixDgram.close();
+        this.#unixDgram = null;
+        this.socktype = 'stream';
+        this.send(data, record);
+      }
       return;
     }
     if (this.#connected && this.#backlog.length === 0) this.#write({ data, record });
@@ -518,8 +501,9 @@ export class SysLogHandler extends Handler {
    * Resolve once every record handed to the kernel has been accepted, or the
    * server is unreachable (queued records then wait for the reconnect).
    */
-  override flush(): Promise<void> {
-    if (this.#idle()) return Promise.resolve();
+  override async flush(): Promise<void> {
+    if (this.#unixDgram) await this.#unixDgram.flush();
+    if (this.#idle()) return;
     return new Promise((resolve) => this.#waiters.push(resolve));
   }
 
@@ -538,7 +522,7 @@ export class SysLogHandler extends Handler {
     }
     this.#udp?.close();
     this.#udp = null;
-    this.#unixDgram?.close();
+    if (this.#unixDgram) this.droppedCount += this.#unixDgram.dropped + this.#unixDgram.close();
     this.#unixDgram = null;
     const s = this.#stream;
     this.#stream = null;
