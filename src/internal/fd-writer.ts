@@ -31,8 +31,12 @@ const EAGAIN_SLEEP = new Int32Array(new SharedArrayBuffer(4));
 export class FdWriter {
   readonly path: string;
   fd: number;
-  /** Bytes in the file as far as this writer knows (size at open + bytes written, including buffered). */
-  size = 0;
+  // Bytes in the file: size at open + bytes written (#flushed), plus the
+  // buffered text, whose UTF-8 length is counted lazily — only RotatingFileHandler
+  // asks, and a plain buffered FileHandler should not pay a byteLength per record.
+  #flushed = 0;
+  #bufCounted = 0;
+  #countedChars = 0;
   readonly #flags: string;
   readonly #encoding: BufferEncoding;
   readonly #fileMode: number;
@@ -55,10 +59,12 @@ export class FdWriter {
     const fd = fs.openSync(this.path, flags, this.#fileMode);
     try {
       const st = fs.fstatSync(fd);
-      this.size = st.isFile() ? st.size : 0;
+      this.#flushed = st.isFile() ? st.size : 0;
     } catch {
-      this.size = 0;
+      this.#flushed = 0;
     }
+    this.#bufCounted = 0;
+    this.#countedChars = 0;
     return fd;
   }
 
@@ -71,11 +77,20 @@ export class FdWriter {
     }
   }
 
+  /** Bytes in the file as far as this writer knows (size at open + bytes written, including buffered). */
+  get size(): number {
+    const buf = this.#buf;
+    if (this.#countedChars < buf.length) {
+      this.#bufCounted += Buffer.byteLength(this.#countedChars === 0 ? buf : buf.slice(this.#countedChars), this.#encoding);
+      this.#countedChars = buf.length;
+    }
+    return this.#flushed + this.#bufCounted;
+  }
+
   /** Write text; synchronous unless buffered. Throws on I/O errors (the handler reports them). */
   write(text: string): void {
     if (this.fd < 0) throw Object.assign(new Error('I/O operation on closed file'), { code: 'ERR_LOGFLUME_CLOSED' });
     if (this.#buffered) {
-      this.size += this.#encoding === 'utf8' ? Buffer.byteLength(text, 'utf8') : Buffer.byteLength(text, this.#encoding);
       this.#buf += text;
       if (this.#buf.length >= this.#bufferSize) this.flushSync();
       else if (!this.#scheduled) {
@@ -84,7 +99,7 @@ export class FdWriter {
       }
       return;
     }
-    this.size += this.#writeAll(text);
+    this.#flushed += this.#writeAll(text);
   }
 
   #onImmediate = (): void => {
@@ -130,7 +145,9 @@ export class FdWriter {
     if (this.#buf.length === 0 || this.fd < 0) return;
     const text = this.#buf;
     this.#buf = '';
-    this.#writeAll(text);
+    this.#bufCounted = 0;
+    this.#countedChars = 0;
+    this.#flushed += this.#writeAll(text);
   }
 
   /** Characters waiting in the buffer. */
