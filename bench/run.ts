@@ -51,7 +51,8 @@ const all: Scenario[] = [
 // Scenarios added by later handler families, when their scripts exist.
 const optional: Scenario[] = [
   { id: 'logflume-json', label: 'logflume FileHandler + JsonFormatter', group: 'json', cmd: [...tsx, sc('logflume-json.ts'), '@FILE', String(N)], ref: true },
-  { id: 'logflume-queue', label: 'logflume QueueHandler → off-thread listener → FileHandler', group: 'queue', cmd: [...tsx, sc('logflume-queue.ts'), '@FILE', String(N)], ref: true },
+  { id: 'logflume-queue', label: 'logflume QueueHandler → WorkerQueueListener → FileHandler (4 MiB ring, block)', group: 'queue', cmd: [...tsx, sc('logflume-queue.ts'), '@FILE', String(N), '1', '4'], ref: true },
+  { id: 'logflume-queue-256', label: 'logflume QueueHandler → WorkerQueueListener (256 MiB ring: caller never waits)', group: 'queue', cmd: [...tsx, sc('logflume-queue.ts'), '@FILE', String(N), '1', '256'] },
   { id: 'logflume-rotating', label: 'logflume RotatingFileHandler (no rollover)', group: 'rotating', cmd: [...tsx, sc('logflume-rotating.ts'), '@FILE', String(N), '0'] },
   { id: 'logflume-rotating-1mib', label: 'logflume RotatingFileHandler (1 MiB rollovers)', group: 'rotating', cmd: [...tsx, sc('logflume-rotating.ts'), '@FILE', String(N), '1'] },
   { id: 'logflume-socket', label: 'logflume SocketHandler → receiver (loopback)', group: 'socket', cmd: [...tsx, sc('logflume-socket.ts'), String(N)], ref: true, selfVerified: true },
