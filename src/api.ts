@@ -13,7 +13,7 @@ import type { Handler } from './handler.js';
 import { CRITICAL, WARNING, checkLevel, type Level } from './levels.js';
 import { settings } from './internal/runtime.js';
 import { callerInfo, registerInternalFile } from './internal/caller.js';
-import { liveHandlersNewestFirst, flushAllSync } from './internal/registry.js';
+import { liveHandlersNewestFirst, flushAllSync, runExitWorkSync } from './internal/registry.js';
 import { ConfigError } from './errors.js';
 
 registerInternalFile(import.meta.url);
@@ -210,7 +210,7 @@ export function flushOnSignals(signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT',
   for (const sig of signals) {
     if (signalListeners.has(sig)) continue;
     const fn = (): void => {
-      flushAllSync();
+      runExitWorkSync(); // exit hooks too (the worker queue drain): a re-raised signal ends the process without an 'exit' event
       if (process.listenerCount(sig) === 1) {
         process.removeListener(sig, fn);
         signalListeners.delete(sig);

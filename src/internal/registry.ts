@@ -76,6 +76,15 @@ export function addExitHook(fn: () => void): void {
   if (!exitHookInstalled) installExitHook();
 }
 
+/**
+ * @internal everything the process-exit hook does (exit hooks such as the worker
+ * queue drain, then every handler's flushSync), for callers that end the
+ * process without an 'exit' event (flushOnSignals re-raising a signal).
+ */
+export function runExitWorkSync(): void {
+  onExit();
+}
+
 function onExit(): void {
   for (const fn of exitHooks) {
     try {
