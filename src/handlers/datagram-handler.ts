@@ -7,6 +7,7 @@ import type { LogRecord } from '../log-record.js';
 import { ConfigError } from '../errors.js';
 import { toKey, type HmacKey } from './wire/hmac.js';
 import { encodeRecordFrame, recordToDict, type WireFormat } from './wire/record-dict.js';
+import { encodeRecordJsonFrame } from './wire/json-record.js';
 
 /** Options of DatagramHandler. */
 export interface DatagramHandlerOptions {
@@ -69,6 +70,9 @@ export class DatagramHandler extends Handler {
   /** Records dropped because too many datagrams were pending. */
   droppedCount = 0;
   protected readonly hmacKey: Buffer | null;
+  readonly #formatException = (r: LogRecord): void => {
+    this.format(r);
+  };
   #unix: UnixDgramModule | null = null;
   #pending = 0;
   #maxPending: number;
@@ -95,9 +99,8 @@ export class DatagramHandler extends Handler {
 
   /** The record as one datagram (same frame as SocketHandler). Override to change the payload. */
   makePickle(record: LogRecord): Buffer {
-    const d = recordToDict(record, (r) => {
-      this.format(r);
-    });
+    if (this.wireFormat === 'json') return encodeRecordJsonFrame(record, this.#formatException, this.hmacKey);
+    const d = recordToDict(record, this.#formatException);
     return encodeRecordFrame(d, this.wireFormat, this.hmacKey);
   }
 

@@ -1,14 +1,15 @@
 import * as net from 'node:net';
 import * as dgram from 'node:dgram';
 import { existsSync, unlinkSync, statSync } from 'node:fs';
-import { makeLogRecord, type LogRecord } from '../log-record.js';
+import type { LogRecord } from '../log-record.js';
 import { getLogger } from '../api.js';
 import { ConfigError } from '../errors.js';
 import { writeStderr } from '../internal/report.js';
 import { formatThrown } from '../internal/exc-format.js';
 import { FrameDecoder } from './wire/frame.js';
 import { TAG_BYTES, toKey, verify, type HmacKey } from './wire/hmac.js';
-import { decodePayload, sanitizeRecordDict, type WireFormat } from './wire/record-dict.js';
+import { decodePayload, type DecodeOptions, type WireFormat } from './wire/record-dict.js';
+import { recordFromDict } from './wire/record-rebuild.js';
 
 /** Options of LogRecordReceiver (and `logflume serve`). */
 export interface LogRecordReceiverOptions {
@@ -104,6 +105,7 @@ export class LogRecordReceiver {
   #reportsInWindow = 0;
   #suppressedInWindow = 0;
   #closing: Promise<void> | null = null;
+  #decodeOptions: DecodeOptions;
 
   constructor(options: LogRecordReceiverOptions = {}) {
     this.options = { ...options };
@@ -111,6 +113,7 @@ export class LogRecordReceiver {
     const maxFrame = options.maxFrameSize ?? 1 << 20;
     if (!Number.isInteger(maxFrame) || maxFrame < 64 || maxFrame > 0x7fffffff) throw new ConfigError(`LogRecordReceiver: maxFrameSize must be an integer 64–2147483647, got ${String(maxFrame)}`);
     this.#maxFrame = maxFrame;
+    this.#decodeOptions = { ...(options.formats ? { formats: options.formats } : {}), maxDepth: options.maxDepth ?? 32 };
     for (const k of ['maxConnections', 'readTimeout', 'idleTimeout', 'drainTimeout'] as const) {
       const v = options[k];
       if (v !== undefined && (!Number.isFinite(v) || v < 0)) throw new ConfigError(`LogRecordReceiver: ${k} must be a non-negative number, got ${String(v)}`);
@@ -262,10 +265,8 @@ export class LogRecordReceiver {
   /** Verify, decode and dispatch one frame body; throws ProtocolError on bad input. */
   #onFrame(body: Buffer): void {
     const payload = this.#key ? verify(this.#key, body) : body;
-    const dict = sanitizeRecordDict(
-      decodePayload(payload, { ...(this.options.formats ? { formats: this.options.formats } : {}), maxDepth: this.options.maxDepth ?? 32 }),
-    );
-    const record = makeLogRecord(dict);
+    // Same result as makeLogRecord(sanitizeRecordDict(dict)), without the intermediate copy.
+    const record = recordFromDict(decodePayload(payload, this.#decodeOptions));
     this.stats.records++;
     try {
       this.handleLogRecord(record);

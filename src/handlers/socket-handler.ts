@@ -5,6 +5,7 @@ import type { LogRecord } from '../log-record.js';
 import { ConfigError } from '../errors.js';
 import { toKey, type HmacKey } from './wire/hmac.js';
 import { encodeRecordFrame, recordToDict, type WireFormat } from './wire/record-dict.js';
+import { encodeRecordJsonFrame } from './wire/json-record.js';
 
 /** Bounds of the in-memory backlog kept while the receiver cannot be reached. */
 export interface SocketBacklogOptions {
@@ -34,20 +35,30 @@ export interface SocketHandlerOptions {
   retryMax?: number;
   /** Milliseconds a connect attempt may take (Python's `makeSocket(timeout=1)`: 1000). */
   connectTimeout?: number;
-  /** Milliseconds `flush()`/`close()` wait for queued records to be sent (default 5000). */
+  /**
+   * Milliseconds `flush()` waits for queued records to be sent, and
+   * `close()` waits without progress (default 5000): while the receiver
+   * keeps taking data, close() keeps sending, as Python's blocking close does.
+   */
   closeTimeout?: number;
   /** Handler level. */
   level?: Level;
 }
 
 const HIGH_WATER = 1 << 20;
+/** A batch this large is written at once instead of at the end of the tick. */
+const BATCH_MAX = 64 << 10;
 
 interface Conn {
   sock: net.Socket;
-  /** Frames written to this socket whose write has not completed yet. */
+  /** Frames handed to this socket (batched or written) whose write has not completed yet, oldest first. */
   inflight: Buffer[];
   head: number;
   dead: boolean;
+  /** Frames of the current batch: written as one Buffer at the end of the tick (or at BATCH_MAX bytes). */
+  batch: Buffer[];
+  batchBytes: number;
+  flushQueued: boolean;
 }
 
 /**
@@ -63,7 +74,8 @@ interface Conn {
  * in order on reconnect (or are dropped and counted with `backlog: false`).
  * Frames whose write failed when a connection broke are replayed, so a record
  * may arrive twice after a crash (at-least-once); after a graceful receiver
- * restart nothing is lost or repeated. `flushSync()` cannot send anything:
+ * restart nothing is lost or repeated. Frames queued in one event-loop turn
+ * go out in one `socket.write`. `flushSync()` cannot send anything:
  * await `flush()`/`close()` (or `shutdown()`) before exiting.
  */
 export class SocketHandler extends Handler {
@@ -91,6 +103,9 @@ export class SocketHandler extends Handler {
   sentCount = 0;
 
   protected readonly hmacKey: Buffer | null;
+  readonly #formatException = (r: LogRecord): void => {
+    this.format(r);
+  };
   #backlog: Required<SocketBacklogOptions> | null;
   #limits: Required<SocketBacklogOptions>;
   #connectTimeout: number;
@@ -102,7 +117,6 @@ export class SocketHandler extends Handler {
   #conn: Conn | null = null;
   #connecting = false;
   #timer: NodeJS.Timeout | null = null;
-  #corked = false;
   #dropReported = false;
   #waiters: (() => void)[] = [];
 
@@ -147,9 +161,8 @@ export class SocketHandler extends Handler {
    * and `exc_info` cleared and `exc_text` filled. Override to change the payload.
    */
   makePickle(record: LogRecord): Buffer {
-    const d = recordToDict(record, (r) => {
-      this.format(r);
-    });
+    if (this.wireFormat === 'json') return encodeRecordJsonFrame(record, this.#formatException, this.hmacKey);
+    const d = recordToDict(record, this.#formatException);
     return encodeRecordFrame(d, this.wireFormat, this.hmacKey);
   }
 
@@ -233,7 +246,7 @@ export class SocketHandler extends Handler {
   }
 
   #attach(sock: net.Socket): void {
-    const conn: Conn = { sock, inflight: [], head: 0, dead: false };
+    const conn: Conn = { sock, inflight: [], head: 0, dead: false, batch: [], batchBytes: 0, flushQueued: false };
     this.#conn = conn;
     sock.on('error', () => {
       /* the 'close' that follows does the work */
@@ -258,6 +271,8 @@ export class SocketHandler extends Handler {
       conn.dead = true;
       // Frames the broken socket did not take go back to the front of the queue, in order.
       const lost = conn.inflight.slice(conn.head);
+      conn.batch = [];
+      conn.batchBytes = 0;
       if (lost.length > 0) {
         this.#inflightCount -= lost.length;
         const rest = this.#queue.slice(this.#qhead);
@@ -277,7 +292,7 @@ export class SocketHandler extends Handler {
     const conn = this.#conn;
     if (!conn || conn.sock.destroyed || !conn.sock.writable) return;
     const sock = conn.sock;
-    while (this.#qhead < this.#queue.length && sock.writableLength < HIGH_WATER) {
+    while (this.#qhead < this.#queue.length && sock.writableLength + conn.batchBytes < HIGH_WATER) {
       const f = this.#queue[this.#qhead]!;
       this.#queue[this.#qhead++] = undefined as unknown as Buffer;
       this.#queuedBytes -= f.length;
@@ -289,22 +304,38 @@ export class SocketHandler extends Handler {
     }
   }
 
+  /** Add a frame to the connection's batch; the batch goes out as one write. */
   #write(conn: Conn, frame: Buffer): void {
-    if (!this.#corked) {
-      this.#corked = true;
-      conn.sock.cork();
-      process.nextTick(() => {
-        this.#corked = false;
-        conn.sock.uncork();
-      });
-    }
     conn.inflight.push(frame);
     this.#inflightCount++;
-    conn.sock.write(frame, (err) => {
+    conn.batch.push(frame);
+    conn.batchBytes += frame.length;
+    if (conn.batchBytes >= BATCH_MAX) this.#flushBatch(conn);
+    else if (!conn.flushQueued) {
+      conn.flushQueued = true;
+      process.nextTick(() => this.#flushBatch(conn));
+    }
+  }
+
+  /**
+   * One `socket.write` for the whole batch: a frame counts as sent when the
+   * write holding it completes. Writes complete in order, so the batch's
+   * frames are the next ones in `inflight`; a failed write leaves them there
+   * for the replay that follows the socket's close.
+   */
+  #flushBatch(conn: Conn): void {
+    conn.flushQueued = false;
+    const frames = conn.batch;
+    const n = frames.length;
+    if (n === 0 || conn.dead) return;
+    const bytes = conn.batchBytes;
+    conn.batch = [];
+    conn.batchBytes = 0;
+    conn.sock.write(n === 1 ? frames[0]! : Buffer.concat(frames, bytes), (err) => {
       if (err || conn.dead) return;
-      conn.inflight[conn.head++] = undefined as unknown as Buffer;
-      this.#inflightCount--;
-      this.sentCount++;
+      for (let i = 0; i < n; i++) conn.inflight[conn.head++] = undefined as unknown as Buffer;
+      this.#inflightCount -= n;
+      this.sentCount += n;
       if (conn.head > 1024 && conn.head * 2 > conn.inflight.length) {
         conn.inflight = conn.inflight.slice(conn.head);
         conn.head = 0;
@@ -319,7 +350,7 @@ export class SocketHandler extends Handler {
    */
   send(frame: Buffer): void {
     const conn = this.#conn;
-    if (conn && this.queuedCount === 0 && conn.sock.writable && conn.sock.writableLength < HIGH_WATER) {
+    if (conn && this.queuedCount === 0 && conn.sock.writable && conn.sock.writableLength + conn.batchBytes < HIGH_WATER) {
       this.#write(conn, frame);
       return;
     }
@@ -411,21 +442,28 @@ export class SocketHandler extends Handler {
   override flushSync(): void {}
 
   /**
-   * Send what can be sent within `closeTimeout`, count the rest as dropped,
-   * then close the connection. Records emitted later reconnect, as in Python.
+   * Send what is queued, count what could not be sent as dropped, then close
+   * the connection. Gives up after `closeTimeout` ms without progress (no
+   * frame completed): a live receiver that keeps reading gets everything,
+   * however long the backlog; an unreachable or stalled one costs at most
+   * `closeTimeout`. Records emitted later reconnect, as in Python.
    */
   override async close(): Promise<void> {
-    const deadline = Date.now() + this.#closeTimeout;
+    let deadline = Date.now() + this.#closeTimeout;
     while ((this.queuedCount > 0 || this.#inflightCount > 0) && Date.now() < deadline) {
       const before = this.queuedCount + this.#inflightCount;
-      await this.#drain(deadline - Date.now());
-      if (!this.#conn && !this.#connecting && this.queuedCount + this.#inflightCount >= before) break;
+      const sentBefore = this.sentCount;
+      // Wait in slices so that progress can move the deadline.
+      await this.#drain(Math.min(deadline - Date.now(), 250));
+      if (this.sentCount > sentBefore) deadline = Date.now() + this.#closeTimeout;
+      else if (!this.#conn && !this.#connecting && this.queuedCount + this.#inflightCount >= before) break;
     }
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
     this.#dropQueued('closed before the receiver could be reached');
     const conn = this.#conn;
     if (conn) {
+      this.#flushBatch(conn); // what is batched goes out before our FIN
       await new Promise<void>((resolve) => {
         const t = setTimeout(() => {
           conn.sock.destroy();

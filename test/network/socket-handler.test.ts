@@ -251,3 +251,69 @@ test('SocketHandler – a process that logs and ends without close() still deliv
     await rx.close();
   }
 });
+
+test('SocketHandler.close() – a slow but live receiver gets the whole backlog: closeTimeout counts time without progress', async () => {
+  // A receiver that reads in short bursts (about 3 MB/s) on a Unix socket (small kernel
+  // buffers, so the sender sees steady progress): the backlog takes several times
+  // closeTimeout to go through, yet data keeps moving, so nothing may be dropped.
+  const { FrameDecoder } = await import('../../src/handlers/wire/frame.js');
+  const dir = mkdtempSync(join(tmpdir(), 'logflume-slow-'));
+  const path = join(dir, 'rx.sock');
+  let frames = 0;
+  const srv = net.createServer((sock) => {
+    const dec = new FrameDecoder(1 << 20);
+    sock.on('data', (chunk: Buffer) => {
+      frames += dec.push(chunk).length;
+      sock.pause();
+      setTimeout(() => sock.resume(), 20);
+    });
+  });
+  await new Promise<void>((r) => srv.listen(path, r));
+  const N = 3000;
+  const pad = 'x'.repeat(1000);
+  const h = new SocketHandler(path, null, { backlog: { records: N, bytes: 64 << 20 }, closeTimeout: 300 });
+  try {
+    for (let i = 0; i < N; i++) h.handle(rec('slow', 'r %d %s', [i, pad]));
+    const t0 = Date.now();
+    await h.close();
+    const took = Date.now() - t0;
+    assert.equal(h.droppedCount, 0, 'nothing dropped');
+    assert.equal(h.sentCount, N);
+    await waitFor(() => frames === N, 30_000, 'every frame at the receiver');
+    assert.ok(took > 300, `close() outlived closeTimeout while the receiver made progress (${took} ms)`);
+  } finally {
+    await new Promise<void>((r) => srv.close(() => r()));
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('SocketHandler – frames emitted in one tick go out as one write; a broken connection replays the unsent batch in order', async () => {
+  const { sink } = collectOn('net9');
+  const rx = await startReceiver({ tcp: 0 });
+  try {
+    const h = new SocketHandler('127.0.0.1', rx.addresses.tcp!.port);
+    h.handle(rec('net9', 'connect'));
+    await h.flush();
+    const sock = h.sock!;
+    const writes: number[] = [];
+    const orig = sock.write.bind(sock) as (...a: unknown[]) => boolean;
+    (sock as unknown as { write: (...a: unknown[]) => boolean }).write = (...a: unknown[]) => {
+      writes.push((a[0] as Buffer).length);
+      return orig(...a);
+    };
+    for (let i = 0; i < 100; i++) h.handle(rec('net9', 'b %d', [i]));
+    assert.equal(writes.length, 0, 'nothing written synchronously');
+    await h.flush();
+    assert.equal(writes.length, 1, 'one write for the tick');
+    assert.equal(h.sentCount, 101);
+    // Break the connection while a batch is pending: those frames are replayed on the next connection.
+    for (let i = 100; i < 150; i++) h.handle(rec('net9', 'b %d', [i]));
+    sock.destroy();
+    await h.close();
+    assert.equal(h.droppedCount, 0);
+    await waitFor(() => sink.records.length >= 151, 15_000, 'all records');
+    assert.deepEqual(sink.messages.slice(1), Array.from({ length: 150 }, (_, i) => `b ${i}`));
+  } finally {
+    await rx.close();
+  }
+});

@@ -21,6 +21,8 @@ export function encodeFrame(payload: Uint8Array, key?: Buffer | null): Buffer {
   return Buffer.concat(parts, 4 + len);
 }
 
+const EMPTY = Buffer.alloc(0);
+
 /**
  * Incremental frame reader for one connection. `push(chunk)` returns the
  * frame bodies completed by that chunk (tag included when signing is on) or
@@ -29,7 +31,7 @@ export function encodeFrame(payload: Uint8Array, key?: Buffer | null): Buffer {
 export class FrameDecoder {
   /** Largest body accepted (tag included). */
   readonly maxFrameSize: number;
-  #buf: Buffer = Buffer.alloc(0);
+  #buf: Buffer = EMPTY;
   #need = -1;
 
   constructor(maxFrameSize: number) {
@@ -46,17 +48,47 @@ export class FrameDecoder {
     return this.#buf.length > 0 || this.#need >= 0;
   }
 
+  /** Validate a length prefix; returns it. */
+  #length(n: number): number {
+    if (n === 0) throw new ProtocolError('frame: zero length');
+    if (n > this.maxFrameSize) throw new ProtocolError(`frame: length ${n} exceeds maxFrameSize ${this.maxFrameSize}`);
+    return n;
+  }
+
   push(chunk: Buffer): Buffer[] {
-    let buf = this.#buf.length === 0 ? chunk : Buffer.concat([this.#buf, chunk]);
     const out: Buffer[] = [];
     let pos = 0;
+    if (this.#buf.length > 0) {
+      // Finish the piece left from the previous chunk with just the bytes it
+      // lacks, so the new chunk itself is never copied: frames are views of it.
+      if (this.#need < 0) {
+        const take = Math.min(4 - this.#buf.length, chunk.length);
+        const head = Buffer.concat([this.#buf, chunk.subarray(0, take)]);
+        pos = take;
+        if (head.length < 4) {
+          this.#buf = head;
+          return out;
+        }
+        this.#need = this.#length(head.readUInt32BE(0));
+        this.#buf = EMPTY;
+      }
+      const missing = this.#need - this.#buf.length;
+      if (this.#buf.length > 0 || missing <= chunk.length - pos) {
+        if (chunk.length - pos < missing) {
+          this.#buf = Buffer.concat([this.#buf, chunk.subarray(pos)]);
+          return out;
+        }
+        out.push(this.#buf.length === 0 ? chunk.subarray(pos, pos + missing) : Buffer.concat([this.#buf, chunk.subarray(pos, pos + missing)]));
+        pos += missing;
+        this.#need = -1;
+        this.#buf = EMPTY;
+      }
+    }
+    const buf = chunk;
     while (true) {
       if (this.#need < 0) {
         if (buf.length - pos < 4) break;
-        const n = buf.readUInt32BE(pos);
-        if (n === 0) throw new ProtocolError('frame: zero length');
-        if (n > this.maxFrameSize) throw new ProtocolError(`frame: length ${n} exceeds maxFrameSize ${this.maxFrameSize}`);
-        this.#need = n;
+        this.#need = this.#length(buf.readUInt32BE(pos));
         pos += 4;
       }
       if (buf.length - pos < this.#need) break;
@@ -64,9 +96,9 @@ export class FrameDecoder {
       pos += this.#need;
       this.#need = -1;
     }
-    if (pos > 0) buf = buf.subarray(pos);
+    const rest = pos === 0 ? buf : buf.subarray(pos);
     // Copy a small remainder so it does not pin a large chunk in memory.
-    this.#buf = buf.length > 0 && buf.length < 4096 && buf.buffer.byteLength > 65536 ? Buffer.from(buf) : buf;
+    this.#buf = rest.length === 0 ? EMPTY : rest.length < 4096 && rest.buffer.byteLength > 65536 ? Buffer.from(rest) : rest;
     return out;
   }
 }

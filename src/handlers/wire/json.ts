@@ -3,6 +3,7 @@
  * decoder checks nesting depth with a linear scan before `JSON.parse`, so a
  * "JSON bomb" of deep brackets is rejected without recursion.
  */
+import { isAscii } from 'node:buffer';
 import { ProtocolError } from './errors.js';
 
 /** Reject JSON nested deeper than `maxDepth` (strings are skipped correctly). */
@@ -23,14 +24,33 @@ export function checkJsonDepth(buf: Uint8Array, maxDepth: number): void {
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
+/** How many `{` and `[` bytes `buf` holds, counting at most up to `limit + 1` (native memchr, no per-byte JS). */
+function countOpeners(buf: Buffer, limit: number): number {
+  let n = 0;
+  for (const b of [0x7b, 0x5b]) {
+    let i = buf.indexOf(b);
+    while (i >= 0 && n <= limit) {
+      n++;
+      i = buf.indexOf(b, i + 1);
+    }
+  }
+  return n;
+}
+
 /** Parse a JSON payload; throws ProtocolError on invalid UTF-8, bad JSON or excessive depth. */
 export function jsonLoads(buf: Uint8Array, maxDepth = 32): unknown {
-  checkJsonDepth(buf, maxDepth);
+  const b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  // Nesting cannot exceed the number of openers: a record has one or two, so
+  // the byte-by-byte scan only runs for payloads that could be too deep.
+  if (countOpeners(b, maxDepth) > maxDepth) checkJsonDepth(buf, maxDepth);
   let text: string;
-  try {
-    text = decoder.decode(buf);
-  } catch {
-    throw new ProtocolError('json: invalid UTF-8');
+  if (isAscii(b)) text = b.toString('latin1'); // ASCII is valid UTF-8 and decodes 1:1
+  else {
+    try {
+      text = decoder.decode(buf);
+    } catch {
+      throw new ProtocolError('json: invalid UTF-8');
+    }
   }
   try {
     return JSON.parse(text);

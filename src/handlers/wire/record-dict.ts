@@ -42,6 +42,11 @@ function plain(v: unknown, depth: number): unknown {
   }
 }
 
+/** A non-primitive record value as recordToDict puts it in the dict (plain data, else its str()). */
+export function plainValue(v: unknown): unknown {
+  return plain(v, 0);
+}
+
 /**
  * Python's makePickle preparation: the record's attributes with `msg`
  * merged (`getMessage()`), `args` and `exc_info` set to None, `message`
