@@ -1,6 +1,6 @@
 import * as dgram from 'node:dgram';
 import { isIPv6 } from 'node:net';
-import { createRequire } from 'node:module';
+import { UnixDgramSender, loadUnixDgram, type UnixDgramModule } from './unix-dgram-sender.js';
 import { Handler } from '../handler.js';
 import { NOTSET, type Level } from '../levels.js';
 import type { LogRecord } from '../log-record.js';
@@ -24,22 +24,10 @@ export interface DatagramHandlerOptions {
 /** Largest UDP payload over IPv4. */
 export const MAX_DATAGRAM = 65507;
 
-/** The subset of the optional `unix-dgram` module used here. */
-interface UnixDgramSocket {
-  send(buf: Buffer, offset: number, length: number, path: string, cb?: (err?: Error | null) => void): void;
-  close(): void;
-  on(event: 'error', fn: (err: Error) => void): void;
-}
-interface UnixDgramModule {
-  createSocket(type: 'unix_dgram'): UnixDgramSocket;
-}
-
-function loadUnixDgram(): UnixDgramModule {
-  try {
-    return createRequire(import.meta.url)('unix-dgram') as UnixDgramModule;
-  } catch (e) {
-    throw new ConfigError('DatagramHandler: Unix datagram sockets (port null) need the optional native module unix-dgram: npm install unix-dgram', { cause: e });
-  }
+function requireUnixDgram(): UnixDgramModule {
+  const m = loadUnixDgram();
+  if (m === null) throw new ConfigError('DatagramHandler: Unix datagram sockets (port null) need the optional native module unix-dgram: npm install unix-dgram');
+  return m;
 }
 
 /**
@@ -61,19 +49,22 @@ export class DatagramHandler extends Handler {
   port: number | null;
   /** `[host, port]` or the socket path (Python's `address`). */
   address: [string, number] | string;
-  /** The socket, created on first use (Python's `sock`). */
-  sock: dgram.Socket | UnixDgramSocket | null = null;
+  /** The UDP socket, created on first use (Python's `sock`); a Unix path's socket belongs to its sender. */
+  sock: dgram.Socket | null = null;
   /** Kept for Python compatibility; a UDP socket has no connection to close. */
   closeOnError = false;
   /** Payload encoding used by `makePickle`. */
   wireFormat: WireFormat;
-  /** Records dropped because too many datagrams were pending. */
-  droppedCount = 0;
+  #dropped = 0;
+  /** Records dropped because too many datagrams were pending (or, on a Unix path, queued behind a congested reader). */
+  get droppedCount(): number {
+    return this.#dropped + (this.#unixSender?.dropped ?? 0);
+  }
   protected readonly hmacKey: Buffer | null;
   readonly #formatException = (r: LogRecord): void => {
     this.format(r);
   };
-  #unix: UnixDgramModule | null = null;
+  #unixSender: UnixDgramSender | null = null;
   #pending = 0;
   #maxPending: number;
   #waiters: (() => void)[] = [];
@@ -94,7 +85,12 @@ export class DatagramHandler extends Handler {
     } catch (e) {
       throw new ConfigError(`DatagramHandler: hmacKey: ${(e as Error).message}`);
     }
-    if (port === null) this.#unix = loadUnixDgram();
+    if (port === null) {
+      this.#unixSender = new UnixDgramSender(host, requireUnixDgram(), {
+        maxQueue: this.#maxPending,
+        onError: (r, e) => this.handleError(r as LogRecord | null, e),
+      });
+    }
   }
 
   /** The record as one datagram (same frame as SocketHandler). Override to change the payload. */
@@ -110,8 +106,7 @@ export class DatagramHandler extends Handler {
   }
 
   /** Create the datagram socket (Python's `makeSocket`). Override to set socket options. */
-  makeSocket(): dgram.Socket | UnixDgramSocket {
-    if (this.#unix) return this.#unix.createSocket('unix_dgram');
+  makeSocket(): dgram.Socket {
     const s = dgram.createSocket(isIPv6(this.host) ? 'udp6' : 'udp4');
     s.unref();
     return s;
@@ -128,8 +123,13 @@ export class DatagramHandler extends Handler {
   /** Send one datagram (Python's `send`); `record` is used to report an asynchronous failure. */
   send(s: Buffer, record: LogRecord | null = null): void {
     if (s.length > MAX_DATAGRAM) throw new RangeError(`DatagramHandler: record is ${s.length} bytes, more than one datagram holds (${MAX_DATAGRAM})`);
+    if (this.#unixSender) {
+      // a Unix datagram reader holds few unread datagrams: the sender waits out congestion (bounded)
+      this.#unixSender.send(s, record);
+      return;
+    }
     if (this.#pending >= this.#maxPending) {
-      this.droppedCount++;
+      this.#dropped++;
       if (this.droppedCount === 1 || this.droppedCount % 10_000 === 0) {
         super.handleError(record, new Error(`DatagramHandler: ${this.droppedCount} records dropped (more than ${this.#maxPending} datagrams pending)`));
       }
@@ -146,9 +146,7 @@ export class DatagramHandler extends Handler {
         for (const fn of w) fn();
       }
     };
-    const sock = this.sock!;
-    if (this.#unix) (sock as UnixDgramSocket).send(s, 0, s.length, this.host, done);
-    else (sock as dgram.Socket).send(s, this.port!, this.host, done);
+    this.sock!.send(s, this.port!, this.host, done);
   }
 
   /** Serialise and send the record. */
@@ -157,14 +155,16 @@ export class DatagramHandler extends Handler {
   }
 
   /** Resolve when every datagram has been handed to the OS. */
-  override flush(): Promise<void> {
-    if (this.#pending === 0) return Promise.resolve();
+  override async flush(): Promise<void> {
+    if (this.#unixSender) await this.#unixSender.flush();
+    if (this.#pending === 0) return;
     return new Promise((resolve) => this.#waiters.push(resolve));
   }
 
   /** Wait for pending sends, then close the socket. */
   override async close(): Promise<void> {
     await this.flush();
+    this.#unixSender?.close();
     const s = this.sock;
     this.sock = null;
     if (s) {

@@ -1,0 +1,54 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { getLogger, INFO } from '../../src/index.js';
+import { DatagramHandler } from '../../src/handlers/datagram-handler.js';
+import { decodePayload } from '../../src/handlers/wire/record-dict.js';
+import { isolateLogging } from '../helpers/capture.js';
+
+isolateLogging();
+
+interface UnixDgramSocket {
+  bind(path: string): void;
+  on(ev: 'message', fn: (buf: Buffer) => void): void;
+  close(): void;
+}
+
+test('DatagramHandler – a Unix datagram path: one length-prefixed record per datagram (Python framing), read back by a real unix_dgram socket', async (t) => {
+  let mod: { createSocket(type: 'unix_dgram'): UnixDgramSocket };
+  try {
+    mod = createRequire(import.meta.url)('unix-dgram');
+  } catch {
+    t.skip('unix-dgram (optional native module) is not installed; the missing-module error is tested in datagram-handler.test.ts');
+    return;
+  }
+  const path = join(mkdtempSync(join(tmpdir(), 'logflume-udg-')), 'sink.sock');
+  const server = mod.createSocket('unix_dgram');
+  const got: Record<string, unknown>[] = [];
+  server.on('message', (buf: Buffer) => {
+    assert.equal(buf.readUInt32BE(0), buf.length - 4, 'a 4-byte big-endian length prefix, as Python');
+    got.push(decodePayload(buf.subarray(4)));
+  });
+  server.bind(path);
+  const h = new DatagramHandler(path, null);
+  const log = getLogger('udg');
+  log.setLevel(INFO);
+  log.propagate = false;
+  log.addHandler(h);
+  for (let i = 0; i < 20; i++) log.info('datagram %d of %s', i, 'twenty');
+  await h.flush();
+  const deadline = Date.now() + 5000;
+  while (got.length < 20 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  await h.close();
+  server.close();
+  assert.equal(got.length, 20);
+  got.forEach((d, i) => {
+    assert.equal(d.name, 'udg');
+    assert.equal(d.msg, `datagram ${i} of twenty`);
+    assert.equal(d.levelname, 'INFO');
+    assert.equal(d.args, null);
+  });
+});
