@@ -6,6 +6,7 @@ import { NOTSET, type Level } from '../levels.js';
 import type { LogRecord } from '../log-record.js';
 import { ConfigError } from '../errors.js';
 import { toKey, type HmacKey } from './wire/hmac.js';
+import { checkEndpoint } from './wire/endpoint.js';
 import { encodeRecordFrame, recordToDict, type WireFormat } from './wire/record-dict.js';
 import { encodeRecordJsonFrame } from './wire/json-record.js';
 
@@ -71,10 +72,7 @@ export class DatagramHandler extends Handler {
 
   constructor(host: string, port: number | null, options: DatagramHandlerOptions = {}) {
     super(options.level ?? NOTSET);
-    if (typeof host !== 'string' || host === '') throw new ConfigError('DatagramHandler: host must be a non-empty string (a socket path when port is null)');
-    if (port !== null && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new ConfigError(`DatagramHandler: port must be an integer 0–65535 or null, got ${String(port)}`);
-    const format = options.format ?? 'json';
-    if (format !== 'json' && format !== 'pickle') throw new ConfigError(`DatagramHandler: format must be 'json' or 'pickle', got ${String(format)}`);
+    const format = checkEndpoint('DatagramHandler', host, port, options.format);
     this.host = host;
     this.port = port;
     this.address = port === null ? host : [host, port];
