@@ -2,7 +2,8 @@ import { Filterer } from './filterer.js';
 import { NOTSET, checkLevel, getLevelName, type Level } from './levels.js';
 import type { LogRecord } from './log-record.js';
 import { defaultFormatter, type Formatter } from './formatter.js';
-import { reportLoggingError } from './internal/report.js';
+import { reportLoggingError, errorKey, writeStderr } from './internal/report.js';
+import { settings } from './internal/runtime.js';
 import { registerHandler, setNamedHandler, deleteNamedHandler } from './internal/registry.js';
 
 /** Anything with a `format(record)` method can format for a handler. */
@@ -112,12 +113,45 @@ export class Handler extends Filterer {
    * Override to report elsewhere.
    */
   handleError(record: LogRecord | null, error?: unknown): void {
-    if (this.#inHandleError) return;
+    if (this.#inHandleError || !settings.raiseExceptions) return;
     this.#inHandleError = true;
     try {
-      reportLoggingError(error, record, this.constructor.name);
+      const note = this.#rateLimit(error);
+      if (note !== null) reportLoggingError(error, record, this.constructor.name, note);
     } finally {
       this.#inHandleError = false;
+    }
+  }
+
+  /** Reports of a fault suppressed by `settings.errorReportInterval` (see handleError). */
+  suppressedErrors = 0;
+  #faults: Map<string, { at: number; suppressed: number }> | null = null;
+
+  /** null to suppress this report; otherwise a note on what was suppressed before it ('' for none). */
+  #rateLimit(error: unknown): string | null {
+    const interval = settings.errorReportInterval;
+    if (!(interval > 0)) return '';
+    const key = errorKey(error);
+    const now = Date.now();
+    const faults = (this.#faults ??= new Map());
+    const f = faults.get(key);
+    if (f !== undefined && now - f.at < interval) {
+      f.suppressed++;
+      this.suppressedErrors++;
+      return null;
+    }
+    if (faults.size >= 64 && f === undefined) faults.clear();
+    faults.set(key, { at: now, suppressed: 0 });
+    return f !== undefined && f.suppressed > 0 ? `(${f.suppressed} more report(s) of this fault were suppressed in the previous ${Math.round((now - f.at) / 1000)} s)` : '';
+  }
+
+  /** Print what the rate limit held back, so a fault's last repeats are not silent. */
+  #reportSuppressed(): void {
+    const faults = this.#faults;
+    if (faults === null || !settings.raiseExceptions) return;
+    for (const [key, f] of faults) {
+      if (f.suppressed > 0) writeStderr(`--- Logging: ${f.suppressed} more report(s) of a fault were suppressed (${key}) in ${this.constructor.name} ---\n`);
+      f.suppressed = 0;
     }
   }
 
@@ -136,6 +170,7 @@ export class Handler extends Filterer {
 
   /** Release resources. Python removes the handler from the named registry here too. */
   close(): Promise<void> {
+    this.#reportSuppressed();
     this._closed = true;
     if (this.#name !== null) deleteNamedHandler(this.#name, this);
     return Promise.resolve();

@@ -171,16 +171,52 @@ describe('FileHandler', () => {
     await h.close();
   });
 
-  test('write failure (/dev/full) – reported, and the handler keeps trying', async () => {
+  test('write failure (/dev/full) – reported once per burst (repeats counted), and the handler keeps trying', async () => {
     if (!existsSync('/dev/full')) return;
+    const h = new FileHandler('/dev/full');
+    const err = await captureStderr(() => {
+      h.handle(makeLogRecord({ msg: 'a' }));
+      h.handle(makeLogRecord({ msg: 'b' }));
+      h.handle(makeLogRecord({ msg: 'c' }));
+    });
+    assert.equal((err.match(/--- Logging error ---/g) ?? []).length, 1);
+    assert.match(err, /ENOSPC/);
+    assert.match(err, /Message: 'a'/);
+    assert.equal(h.suppressedErrors, 2);
+    const atClose = await captureStderr(() => h.close());
+    assert.match(atClose, /^--- Logging: 2 more report\(s\) of a fault were suppressed \(ENOSPC:/);
+  });
+
+  test('handleError() – settings.errorReportInterval = 0 reports every failure, as Python', async () => {
+    if (!existsSync('/dev/full')) return;
+    settings.errorReportInterval = 0;
     const h = new FileHandler('/dev/full');
     const err = await captureStderr(() => {
       h.handle(makeLogRecord({ msg: 'a' }));
       h.handle(makeLogRecord({ msg: 'b' }));
     });
     assert.equal((err.match(/--- Logging error ---/g) ?? []).length, 2);
-    assert.match(err, /ENOSPC/);
+    assert.equal(h.suppressedErrors, 0);
     await h.close();
+  });
+
+  test('handleError() – a different fault is reported at once; the same fault again after the interval, with the suppressed count', async () => {
+    settings.errorReportInterval = 200;
+    let fail: Error = Object.assign(new Error('disk gone'), { code: 'EIO' });
+    const h = new StreamHandler({ write() { throw fail; } });
+    const first = await captureStderr(() => {
+      h.handle(makeLogRecord({ msg: '1' }));
+      h.handle(makeLogRecord({ msg: '2' }));
+      fail = new TypeError('something else');
+      h.handle(makeLogRecord({ msg: '3' }));
+    });
+    assert.equal((first.match(/--- Logging error ---/g) ?? []).length, 2);
+    assert.match(first, /EIO|disk gone/);
+    assert.match(first, /something else/);
+    await new Promise((r) => setTimeout(r, 250));
+    fail = Object.assign(new Error('disk gone'), { code: 'EIO' });
+    const later = await captureStderr(() => h.handle(makeLogRecord({ msg: '4' })));
+    assert.match(later, /\(1 more report\(s\) of this fault were suppressed in the previous/);
   });
 
   test('directory removed under the handler – the open fd keeps working; reported nowhere', async () => {

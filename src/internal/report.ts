@@ -34,13 +34,26 @@ function safeRepr(v: unknown): string {
 }
 
 /**
+ * What makes two failures "the same fault" for rate limiting: the error's code
+ * (or class) and its message with numbers blanked, so a burst of ENOSPC writes
+ * or of one HTTP status is one fault, while a different failure is reported.
+ */
+export function errorKey(error: unknown): string {
+  if (error === null || typeof error !== 'object') return `${typeof error}:${String(error).slice(0, 80)}`;
+  const e = error as { code?: unknown; name?: unknown; message?: unknown; constructor?: { name?: string } };
+  const msg = typeof e.message === 'string' ? e.message.slice(0, 120).replace(/\d+/g, '#') : '';
+  return `${String(e.code ?? e.constructor?.name ?? e.name ?? 'Error')}:${msg}`;
+}
+
+/**
  * Python's "--- Logging error ---" report: the error, then the record's
  * message and arguments. Only printed while `settings.raiseExceptions` is true.
  */
-export function reportLoggingError(error: unknown, record: { msg?: unknown; args?: unknown } | null, where?: string): void {
+export function reportLoggingError(error: unknown, record: { msg?: unknown; args?: unknown } | null, where?: string, note?: string): void {
   if (!settings.raiseExceptions) return;
   let text = '--- Logging error ---\n' + formatThrown(error) + '\n';
   if (where) text += `In: ${where}\n`;
+  if (note) text += note + '\n';
   if (record) text += `Message: ${safeRepr(record.msg)}\nArguments: ${safeRepr(record.args)}\n`;
   writeStderr(text);
 }

@@ -34,6 +34,13 @@ export const settings = {
   logProcesses: true,
   /** Stamp process name on records. */
   logMultiprocessing: true,
+  /**
+   * Milliseconds during which a handler reports the same fault (same error code
+   * and message) only once; repeats are counted in `handler.suppressedErrors`
+   * and summarised with the next report or at close. 0 reports every failure,
+   * as Python does. A full disk under load is one report, not one per record.
+   */
+  errorReportInterval: 5000,
 };
 
 /**

@@ -48,7 +48,7 @@ const waitFor = async (cond: () => boolean, ms = 20_000): Promise<void> => {
 const B = 200;
 
 describe('destination faults', () => {
-  test('WatchedFileHandler.emit() – disk full (/dev/full): each record of the burst reported, none thrown; resumes when there is room', async (t) => {
+  test('WatchedFileHandler.emit() – disk full (/dev/full): the burst reported once, every failed record counted, none thrown; resumes when there is room', async (t) => {
     if (!existsSync('/dev/full')) return t.skip('no /dev/full');
     const f = join(dir, 'full.log');
     symlinkSync('/dev/full', f);
@@ -63,12 +63,13 @@ describe('destination faults', () => {
     const c = new SeqChecker(1, { next: [B], delivered: 0, duplicated: 0, gaps: 0 });
     c.file(f);
     const reports = reportCount(err);
-    const row = record(result('fault disk full (/dev/full)', 2 * B, c.delivered, reports, { duplicated: c.duplicated + c.gaps, note: `${reports} reports for a burst of ${B}` }));
+    const row = record(result('fault disk full (/dev/full)', 2 * B, c.delivered, reports + h.suppressedErrors, { duplicated: c.duplicated + c.gaps, note: `${reports} report(s) for a burst of ${B}, ${h.suppressedErrors} repeats counted` }));
     assert.equal(row.lost, 0);
-    assert.equal(reports, B, 'no rate limiting today: one report per record');
+    assert.equal(reports, 1, 'one fault, one report (settings.errorReportInterval)');
+    assert.equal(h.suppressedErrors, B - 1);
   });
 
-  test('WatchedFileHandler.emit() – file deleted mid-stream: reopened, nothing lost; directory removed: reported per record, resumes when it is back', async () => {
+  test('WatchedFileHandler.emit() – file deleted mid-stream: reopened, nothing lost; directory removed: reported once per burst, resumes when it is back', async () => {
     const d = join(dir, 'logs');
     mkdirSync(d);
     const f = join(d, 'app.log');
@@ -91,7 +92,8 @@ describe('destination faults', () => {
     c.file(f);
     const reports = reportCount(err);
     assert.match(err, /ENOENT/);
-    const row = record(result('fault file deleted + dir removed', 4 * B, c.delivered, reports, { duplicated: c.duplicated + c.gaps, note: `${reports} reports for a burst of ${B}` }));
+    const row = record(result('fault file deleted + dir removed', 4 * B, c.delivered, reports + h.suppressedErrors, { duplicated: c.duplicated + c.gaps, note: `${reports} report(s) for a burst of ${B}, ${h.suppressedErrors} repeats counted` }));
+    assert.equal(reports, 1);
     assert.equal(row.lost, 0);
   });
 
@@ -179,7 +181,7 @@ describe('destination faults', () => {
     assert.equal(reportCount(err), 0, err);
   });
 
-  test('HTTPHandler (form posts, Python: no retries) – 500s for a burst: each failed record reported and counted, later records delivered', async () => {
+  test('HTTPHandler (form posts, Python: no retries) – 500s for a burst: reported once, each failed record counted, later records delivered', async () => {
     const s = await flakyServer(B / 4);
     const h = new HTTPHandler({ host: `127.0.0.1:${s.port}`, url: '/log', method: 'POST', maxBacklog: 10_000 });
     const log = logger(h);
@@ -193,7 +195,8 @@ describe('destination faults', () => {
     const row = record(result('fault HTTP 500 then recovers (form)', B, s.got.delivered, h.failedCount, { duplicated: s.got.duplicated, note: `${reports} reports for ${B / 4} failures` }));
     assert.equal(row.lost, 0, JSON.stringify(row));
     assert.equal(h.failedCount, B / 4);
-    assert.equal(reports, B / 4, 'one report per failed request today');
+    assert.equal(reports, 1, 'one fault (HTTP 500), one report');
+    assert.equal(h.suppressedErrors, B / 4 - 1);
   });
 
   test('SMTPHandler – server unreachable, then up: failures reported and counted, later mails delivered', async () => {
@@ -231,9 +234,10 @@ describe('destination faults', () => {
     await h.close();
     await new Promise<void>((r) => server.close(() => r()));
     const reports = reportCount(err);
-    const row = record(result('fault SMTP unreachable then up', 2 * n, got.delivered, reports + h.droppedCount, { duplicated: got.duplicated + got.gaps, note: `${reports} reports for ${n} mails` }));
+    const row = record(result('fault SMTP unreachable then up', 2 * n, got.delivered, reports + h.suppressedErrors + h.droppedCount, { duplicated: got.duplicated + got.gaps, note: `${reports} report(s) for ${n} failed mails, ${h.suppressedErrors} repeats counted` }));
     assert.equal(row.lost, 0, JSON.stringify(row) + err2);
-    assert.equal(reports, n);
+    assert.equal(reports, 1);
+    assert.equal(h.suppressedErrors, n - 1);
     assert.equal(reportCount(err2), 0, err2);
   });
 });
