@@ -63,7 +63,8 @@ export class ColorFormatter extends Formatter {
     const st = o.style ?? '%';
     const useColors = ColorFormatter.shouldColor(o.stream === undefined ? process.stderr : o.stream, o.env ?? process.env, o.colors ?? 'auto');
     const fmt = o.fmt ?? (st === '%' ? DEFAULT_DEV_FORMAT : null);
-    super({ fmt: useColors && fmt !== null ? decorate(fmt, st) : fmt, datefmt: o.datefmt ?? null, style: st, validate: o.validate ?? true });
+    // colours mean a terminal: untrusted text must not carry its own escape sequences to it
+    super({ fmt: useColors && fmt !== null ? decorate(fmt, st) : fmt, datefmt: o.datefmt ?? null, style: st, validate: o.validate ?? true, escape: o.escape ?? (useColors ? 'control' : 'none') });
     this.useColors = useColors;
     this.#defaults = o.defaults ?? null;
     this.levelColors = { ...DEFAULT_LEVEL_COLORS, ...(o.levelColors ?? {}) };

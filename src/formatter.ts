@@ -23,6 +23,13 @@ export interface FormatterOptions {
   style?: FormatStyle;
   validate?: boolean;
   defaults?: Record<string, unknown> | null;
+  /**
+   * 'control' escapes control characters in the record's string fields before
+   * they enter the line (`\n` → `\\n`, ESC → `\\x1b`, …), so untrusted text
+   * cannot forge log lines or send terminal escapes; exception and stack text
+   * keep their newlines. Default 'none', as Python.
+   */
+  escape?: 'none' | 'control';
 }
 
 const DEFAULT_FMT: Record<FormatStyle, string> = { '%': '%(message)s', '{': '{message}', $: '${message}' };
@@ -55,9 +62,17 @@ export class Formatter {
   #timeFn: ((secs: number) => string) | null = null;
   #timeFnKey: unknown[] = [];
 
+  /** 'control' escapes control characters in record fields (see FormatterOptions.escape). */
+  escape: 'none' | 'control' = 'none';
+
   constructor(fmt?: string | null | FormatterOptions, datefmt?: string | null, style?: FormatStyle, validate?: boolean, defaults?: Record<string, unknown> | null) {
+    let escape: FormatterOptions['escape'];
     if (fmt !== null && typeof fmt === 'object') {
-      ({ fmt, datefmt, style, validate, defaults } = fmt);
+      ({ fmt, datefmt, style, validate, defaults, escape } = fmt);
+    }
+    if (escape !== undefined) {
+      if (escape !== 'none' && escape !== 'control') throw new ConfigError(`escape must be 'none' or 'control' (got ${JSON.stringify(escape)})`, { code: 'ERR_LOGFLUME_FORMAT' });
+      this.escape = escape;
     }
     style ??= '%';
     if (style !== '%' && style !== '{' && style !== '$') {
@@ -131,7 +146,13 @@ export class Formatter {
 
   /** Apply the compiled format to the record's attributes (plus `defaults`). */
   formatMessage(record: LogRecord): string {
-    const values = this.#defaults ? { ...this.#defaults, ...record } : (record as unknown as Record<string, unknown>);
+    let values = record as unknown as Record<string, unknown>;
+    const defaults = this.#defaults;
+    if (defaults !== null) {
+      // Python: defaults | record.__dict__ — the record wins; a prototype view keeps escaped fields visible
+      values = Object.create(record) as Record<string, unknown>;
+      for (const k in defaults) if (!(k in record)) values[k] = defaults[k];
+    }
     try {
       return this.#compiled.render(values);
     } catch (e) {
@@ -149,7 +170,7 @@ export class Formatter {
   format(record: LogRecord): string {
     record.message = record.getMessage();
     if (this.#usesTime) record.asctime = this.formatTime(record, this.datefmt);
-    let s = this.formatMessage(record);
+    let s = this.formatMessage(this.escape === 'control' ? escapedView(record) : record);
     if (record.exc_info !== null && record.exc_info !== undefined && record.exc_info !== false) {
       if (!record.exc_text) record.exc_text = this.formatException(record.exc_info);
     }
@@ -183,6 +204,26 @@ function compileBraceOrDefer(text: string): CompiledFormat {
     }
     throw e;
   }
+}
+
+const CONTROL = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]/;
+const CONTROL_G = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]/g;
+const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\v': '\\v', '\f': '\\f', '\b': '\\b', '\0': '\\0' };
+
+/** Control characters as visible escapes: a newline in a field can no longer start a forged line. */
+export function escapeControl(s: string): string {
+  return s.replace(CONTROL_G, (c) => NAMED[c] ?? (c.charCodeAt(0) <= 0xff ? '\\x' + c.charCodeAt(0).toString(16).padStart(2, '0') : '\\u' + c.charCodeAt(0).toString(16)));
+}
+
+/** The record seen through escaped copies of its string fields (the record itself is not changed). */
+function escapedView(record: LogRecord): LogRecord {
+  let view: Record<string, unknown> | null = null;
+  const r = record as unknown as Record<string, unknown>;
+  for (const k of Object.keys(r)) {
+    const v = r[k];
+    if (typeof v === 'string' && CONTROL.test(v)) (view ??= Object.create(record) as Record<string, unknown>)[k] = escapeControl(v);
+  }
+  return (view as unknown as LogRecord) ?? record;
 }
 
 function pad3(n: number): string {

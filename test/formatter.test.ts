@@ -166,3 +166,30 @@ print(json.dumps(out))
     assert.equal(b.format([]), '');
   });
 });
+
+describe('Formatter escape option (log injection)', () => {
+  test("escape: 'control' – CR/LF/ESC in the message and in extra fields cannot forge lines; exception text keeps its lines", () => {
+    const f = new Formatter({ fmt: '%(levelname)s %(user)s %(message)s', escape: 'control' });
+    const err = new Error('boom');
+    const r = makeLogRecord({ msg: 'login ok\nINFO admin logged in\r\x1b[31mred\x1b[0m\u2028x', levelname: 'INFO', user: 'eve\nCRITICAL', exc_info: err });
+    const out = f.format(r);
+    const [first, ...rest] = out.split('\n');
+    assert.equal(first, 'INFO eve\\nCRITICAL login ok\\nINFO admin logged in\\r\\x1b[31mred\\x1b[0m\\u2028x');
+    assert.equal(rest[0], 'Error: boom'); // the stack is still multi-line
+    assert.equal(r.message, 'login ok\nINFO admin logged in\r\x1b[31mred\x1b[0m\u2028x'); // the record itself is unchanged
+    assert.equal(r.user, 'eve\nCRITICAL');
+  });
+
+  test("escape – default 'none' keeps Python's behaviour (a newline in the message is a newline); tabs are never escaped", () => {
+    const r = makeLogRecord({ msg: 'a\nb\tc' });
+    assert.equal(new Formatter('%(message)s').format(r), 'a\nb\tc');
+    assert.equal(new Formatter({ fmt: '%(message)s', escape: 'control' }).format(r), 'a\\nb\tc');
+    assert.throws(() => new Formatter({ escape: 'html' as never }), ConfigError);
+  });
+
+  test('escape with defaults – escaped fields and defaults both reach the line', () => {
+    const f = new Formatter({ fmt: '%(ip)s %(message)s', escape: 'control', defaults: { ip: '-' } });
+    assert.equal(f.format(makeLogRecord({ msg: 'x\ny' })), '- x\\ny');
+    assert.equal(f.format(makeLogRecord({ msg: 'z', ip: '10.0.0.1\n' })), '10.0.0.1\\n z');
+  });
+});

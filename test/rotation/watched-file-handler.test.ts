@@ -123,9 +123,12 @@ describe('WatchedFileHandler', () => {
     const got = collect(d).map(Number);
     assert.equal(new Set(got).size, got.length, 'no record twice');
     for (let k = 1; k < got.length; k++) assert.ok(got[k]! > got[k - 1]!, `in order at ${k}`);
-    assert.equal(got.at(-1), n - 1);
     let gaps = 0;
+    // copytruncate's loss window is between logrotate's copy and its truncate; the last
+    // rotation can fall after the last write, so a missing tail is that rotation's gap
+    if (got[0] !== 0) gaps++;
     for (let k = 1; k < got.length; k++) if (got[k]! !== got[k - 1]! + 1) gaps++;
+    if (got.at(-1) !== n - 1) gaps++;
     assert.ok(gaps <= 5, `${gaps} gaps for 5 rotations`);
     // append mode: after the truncate, writes land at the new end (no hole of NUL bytes)
     assert.ok(!readFileSync(join(d, 'app.log')).includes(0));
