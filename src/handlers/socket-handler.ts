@@ -7,6 +7,7 @@ import { toKey, type HmacKey } from './wire/hmac.js';
 import { checkEndpoint } from './wire/endpoint.js';
 import { encodeRecordFrame, recordToDict, type WireFormat } from './wire/record-dict.js';
 import { encodeRecordJsonFrame } from './wire/json-record.js';
+import * as fs from 'node:fs';
 
 /** Bounds of the in-memory backlog kept while the receiver cannot be reached. */
 export interface SocketBacklogOptions {
@@ -47,6 +48,30 @@ export interface SocketHandlerOptions {
 }
 
 const HIGH_WATER = 1 << 20;
+/**
+ * Write whole frames to a (non-blocking) socket descriptor, retrying on EAGAIN
+ * until `timeoutMs`; returns how many frames went out completely. Only for
+ * exit, when the event loop will not run again.
+ */
+function writeFramesSync(fd: number, frames: Buffer[], timeoutMs: number): number {
+  const deadline = Date.now() + timeoutMs;
+  const nap = new Int32Array(new SharedArrayBuffer(4));
+  let done = 0;
+  for (const f of frames) {
+    let off = 0;
+    while (off < f.length) {
+      try {
+        off += fs.writeSync(fd, f, off, f.length - off);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EAGAIN' || Date.now() > deadline) return done;
+        Atomics.wait(nap, 0, 0, 1);
+      }
+    }
+    done++;
+  }
+  return done;
+}
+
 /** A batch this large is written at once instead of at the end of the tick. */
 const BATCH_MAX = 64 << 10;
 
@@ -76,8 +101,10 @@ interface Conn {
  * Frames whose write failed when a connection broke are replayed, so a record
  * may arrive twice after a crash (at-least-once); after a graceful receiver
  * restart nothing is lost or repeated. Frames queued in one event-loop turn
- * go out in one `socket.write`. `flushSync()` cannot send anything:
- * await `flush()`/`close()` (or `shutdown()`) before exiting.
+ * go out in one `socket.write`. At process exit `flushSync()` writes what is
+ * queued straight to a connected socket; records logged before the connection
+ * was ever established cannot be sent synchronously — await `flush()`/`close()`
+ * (or `shutdown()`) before exiting to be sure.
  */
 export class SocketHandler extends Handler {
   /** Host name or address; the socket path when `port` is null. */
@@ -436,8 +463,43 @@ export class SocketHandler extends Handler {
     return this.#drain(this.#closeTimeout);
   }
 
-  /** Nothing can be sent synchronously; kept for the shutdown contract. */
-  override flushSync(): void {}
+  /**
+   * Exit-time flush (process.exit(), an uncaught exception, `flushOnSignals`):
+   * when connected and nothing is pending inside Node's socket, the frames of
+   * the current batch and the backlog are written straight to the socket's
+   * descriptor, synchronously (waiting out a full kernel buffer for at most
+   * `closeTimeout`). Otherwise the batch is handed to the socket (best effort)
+   * and what remains is reported as dropped. A socket that is not connected yet
+   * cannot be written synchronously: its backlog is reported, not sent.
+   */
+  override flushSync(): void {
+    const conn = this.#conn;
+    if (conn !== null && !conn.dead && !conn.sock.destroyed) {
+      const fd = (conn.sock as unknown as { _handle?: { fd?: unknown } })._handle?.fd;
+      if (typeof fd === 'number' && fd >= 0 && conn.sock.writableLength === 0) {
+        const batched = conn.batch.length;
+        const frames = conn.batch.concat(this.#queue.slice(this.#qhead));
+        if (frames.length > 0) {
+          const written = writeFramesSync(fd, frames, this.#closeTimeout);
+          // the batch's frames were already counted in flight; queued ones move straight to sent
+          conn.batch = [];
+          conn.batchBytes = 0;
+          const doneBatched = Math.min(written, batched);
+          for (let i = 0; i < doneBatched; i++) conn.inflight[conn.head++] = undefined as unknown as Buffer;
+          this.#inflightCount -= doneBatched;
+          const doneQueued = written - doneBatched;
+          for (let i = 0; i < doneQueued; i++) this.#queuedBytes -= this.#queue[this.#qhead + i]!.length;
+          this.#qhead += doneQueued;
+          this.sentCount += written;
+        }
+      } else {
+        this.#pump();
+        this.#flushBatch(conn);
+      }
+    }
+    const unsent = this.queuedCount;
+    if (unsent > 0) this.#drop(0, `${unsent} record(s) could not be sent before exit`);
+  }
 
   /**
    * Send what is queued, count what could not be sent as dropped, then close
