@@ -27,7 +27,7 @@ log(`soak: ${minutes} min, ${producers} producers, node ${process.version}, ${pr
 const kinds: ExitKind[] = ['file', 'file-buffered', 'rotating', 'worker'];
 const hows: ExitHow[] = ['natural', 'exit', 'throw', 'rejection', 'sigterm', 'sigint', 'critical'];
 for (const kind of kinds) for (const how of hows) rows.push((await exitPath(kind, how, 2000)).row);
-for (const how of ['natural', 'sigterm', 'sigint', 'shutdown-exit'] as const) rows.push((await exitPath('socket', how, 2000, { REL_SOCKET_CONNECTED: '1' })).row);
+for (const how of ['natural', 'rejection', 'sigterm', 'sigint', 'shutdown-exit'] as const) rows.push((await exitPath('socket', how, 2000, { REL_SOCKET_CONNECTED: '1' })).row);
 for (const how of ['exit', 'throw', 'critical'] as const) rows.push((await exitPath('socket', how, 2000, { REL_SOCKET_CONNECTED: '1' })).row);
 {
   // never connected at exit: nothing can be sent synchronously; the unsent count is reported (dropped by policy)

@@ -29,7 +29,7 @@ describe('exit paths – nothing accepted is lost', { concurrency: 3 }, () => {
       });
     }
   }
-  for (const how of ['natural', 'sigterm', 'sigint', 'shutdown-exit'] as const) {
+  for (const how of ['natural', 'rejection', 'sigterm', 'sigint', 'shutdown-exit'] as const) {
     test(`SocketHandler – ${how}: every record reaches a live LogRecordReceiver`, async () => {
       const { row, run } = await exitPath('socket', how, N, { REL_SOCKET_CONNECTED: '1' });
       record(row);
