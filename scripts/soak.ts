@@ -60,11 +60,16 @@ rows.push(out.row);
 /** One row per scenario family (sums; max of RSS and delay), for a summary that fits a screen. */
 function compact(all: ScenarioResult[]): ScenarioResult[] {
   const groups = new Map<string, ScenarioResult>();
+  const ways = new Map<string, number>();
+  for (const r of all) {
+    const w = r.scenario.split(' ');
+    if (w[0] === 'exit') ways.set(w[1]!, (ways.get(w[1]!) ?? 0) + 1);
+  }
   for (const r of all) {
     const w = r.scenario.split(' ');
     const key = r.note?.includes('GAP')
       ? `${w[0]} ${w[1]} same-tick exit (GAP)`
-      : w[0] === 'exit' ? `exit paths ${w[1]} (${w[1] === 'socket' ? 4 : 7} ways)`
+      : w[0] === 'exit' ? `exit paths ${w[1]} (${ways.get(w[1]!)} ways)`
       : w[0] === 'SIGKILL' ? `${r.scenario} (${r.note})`
       : w[0] === 'fault' || w[0] === 'hostile' || w[0] === 'isolation' ? `${w[0]} (all)`
       : r.scenario;
