@@ -1,0 +1,39 @@
+// Event-loop delay while logging 100 records per loop turn to a file (issue #8's
+// shape): p99 of monitorEventLoopDelay while idle, then while logging N records
+// at 100 per turn (setImmediate between turns). Prints JSON.
+// Usage: node --import tsx bench/scenarios/logflume-eldelay.ts FILE N [buffered=0|1]
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { getLogger, FileHandler, Formatter, INFO } from '../../src/index.js';
+
+const [file, nArg, bufferedArg] = process.argv.slice(2);
+const n = Number(nArg);
+const h = new FileHandler(file!, { mode: 'w', buffered: bufferedArg === '1' });
+h.setFormatter(new Formatter('%(asctime)s %(levelname)s %(name)s %(message)s'));
+const log = getLogger('app.http');
+log.setLevel(INFO);
+log.addHandler(h);
+log.propagate = false;
+
+const turn = () => new Promise<void>((r) => setImmediate(r));
+async function idleP99(ms: number): Promise<number> {
+  const m = monitorEventLoopDelay({ resolution: 1 });
+  m.enable();
+  const end = Date.now() + ms;
+  while (Date.now() < end) await turn();
+  m.disable();
+  return m.percentile(99) / 1e6;
+}
+
+const idle = await idleP99(1000);
+const m = monitorEventLoopDelay({ resolution: 1 });
+m.enable();
+const t0 = process.hrtime.bigint();
+for (let i = 0; i < n; ) {
+  const end = Math.min(n, i + 100);
+  for (; i < end; i++) log.info('request handled %d', i);
+  await turn();
+}
+m.disable();
+await h.close();
+const t1 = process.hrtime.bigint();
+process.stdout.write(JSON.stringify({ recordsPerSec: (n * 1e9) / Number(t1 - t0), elDelayP99Ms: m.percentile(99) / 1e6, idleP99Ms: idle }) + '\n');
