@@ -71,10 +71,14 @@ function mapToObject(m: Map<unknown, unknown>): Record<string, unknown> {
  * replacer, and only a value that makes that throw (a cycle, a throwing
  * getter or toJSON) is pruned, so one bad value never costs the others.
  */
+/** Characters JSON.stringify would escape (quote, backslash, controls, lone surrogates — and U+2028/9 for safety). */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\u2028\u2029\ud800-\udfff]/;
+
 export function valueJson(v: unknown, maxDepth: number): string | undefined {
   switch (typeof v) {
     case 'string':
-      return JSON.stringify(v);
+      // most values need no escaping: skip JSON.stringify's scan-and-copy for them
+      return NEEDS_ESCAPE.test(v) ? JSON.stringify(v) : '"' + v + '"';
     case 'number':
       return Number.isFinite(v) ? String(v) : 'null';
     case 'boolean':
