@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { StreamHandler } from './stream-handler.js';
+import { Handler } from './handler.js';
 import { FdWriter } from './internal/fd-writer.js';
 import { toNodeEncoding, applyErrors } from './internal/encoding.js';
 import { ConfigError } from './errors.js';
@@ -99,13 +100,9 @@ export class FileHandler extends StreamHandler<FdWriter | null> {
     this.stream?.flushSync();
   }
 
+  /** Writes are synchronous (or flushed synchronously): Handler's flush, not StreamHandler's drain wait. */
   override flush(): Promise<void> {
-    try {
-      this.flushSync();
-    } catch (e) {
-      this.handleError(null, e);
-    }
-    return Promise.resolve();
+    return Handler.prototype.flush.call(this);
   }
 
   /** Flush and close the file; logging again in mode 'a' reopens it, as in Python. */

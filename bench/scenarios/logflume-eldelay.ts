@@ -3,16 +3,13 @@
 // at 100 per turn (setImmediate between turns). Prints JSON.
 // Usage: node --import tsx bench/scenarios/logflume-eldelay.ts FILE N [buffered=0|1]
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { getLogger, FileHandler, Formatter, INFO } from '../../src/index.js';
+import { FileHandler } from '../../src/index.js';
+import { appLogger } from './setup.js';
 
 const [file, nArg, bufferedArg] = process.argv.slice(2);
 const n = Number(nArg);
 const h = new FileHandler(file!, { mode: 'w', buffered: bufferedArg === '1' });
-h.setFormatter(new Formatter('%(asctime)s %(levelname)s %(name)s %(message)s'));
-const log = getLogger('app.http');
-log.setLevel(INFO);
-log.addHandler(h);
-log.propagate = false;
+const log = appLogger(h);
 
 const turn = () => new Promise<void>((r) => setImmediate(r));
 async function idleP99(ms: number): Promise<number> {

@@ -40,16 +40,6 @@ export class BufferingHandler extends Handler {
     this.buffer.length = 0;
   }
 
-  /** Resolves after `flushSync()` (the buffer is handed on synchronously). */
-  override flush(): Promise<void> {
-    try {
-      this.flushSync();
-    } catch (e) {
-      this.handleError(null, e);
-    }
-    return Promise.resolve();
-  }
-
   /** Flush, then close as Handler does. */
   override close(): Promise<void> {
     try {
