@@ -9,6 +9,7 @@ import { toKey, type HmacKey } from './wire/hmac.js';
 import { checkEndpoint } from './wire/endpoint.js';
 import { encodeRecordFrame, recordToDict, type WireFormat } from './wire/record-dict.js';
 import { encodeRecordJsonFrame } from './wire/json-record.js';
+import { Waiters } from '../internal/waiters.js';
 
 /** Options of DatagramHandler. */
 export interface DatagramHandlerOptions {
@@ -68,7 +69,7 @@ export class DatagramHandler extends Handler {
   #unixSender: UnixDgramSender | null = null;
   #pending = 0;
   #maxPending: number;
-  #waiters: (() => void)[] = [];
+  readonly #waiters = new Waiters();
 
   constructor(host: string, port: number | null, options: DatagramHandlerOptions = {}) {
     super(options.level ?? NOTSET);
@@ -138,11 +139,7 @@ export class DatagramHandler extends Handler {
     const done = (err?: Error | null): void => {
       this.#pending--;
       if (err) this.handleError(record, err);
-      if (this.#pending === 0) {
-        const w = this.#waiters;
-        this.#waiters = [];
-        for (const fn of w) fn();
-      }
+      if (this.#pending === 0) this.#waiters.release();
     };
     this.sock!.send(s, this.port!, this.host, done);
   }
@@ -156,7 +153,7 @@ export class DatagramHandler extends Handler {
   override async flush(): Promise<void> {
     if (this.#unixSender) await this.#unixSender.flush();
     if (this.#pending === 0) return;
-    return new Promise((resolve) => this.#waiters.push(resolve));
+    return this.#waiters.wait();
   }
 
   /** Wait for pending sends, then close the socket. */

@@ -5,6 +5,7 @@ import { Handler } from '../handler.js';
 import { ConfigError } from '../errors.js';
 import { NOTSET, type Level } from '../levels.js';
 import type { LogRecord } from '../log-record.js';
+import { Waiters } from '../internal/waiters.js';
 
 /** TLS options for `secure` connections (Python's `context`): CA, client certificate, key… */
 export type HTTPContext = tls.SecureContextOptions & { rejectUnauthorized?: boolean; servername?: string };
@@ -155,7 +156,7 @@ export class HTTPHandler extends Handler {
   #timer: NodeJS.Timeout | null = null;
   #flushing = 0;
   #dropReported = false;
-  #waiters: (() => void)[] = [];
+  readonly #waiters = new Waiters();
 
   constructor(
     host: string | HTTPHandlerOptions,
@@ -329,10 +330,7 @@ export class HTTPHandler extends Handler {
   }
 
   #settle(): void {
-    if (!this.#idle()) return;
-    const w = this.#waiters;
-    this.#waiters = [];
-    for (const fn of w) fn();
+    if (this.#idle()) this.#waiters.release();
   }
 
   /** Records waiting to be sent. */
@@ -344,7 +342,7 @@ export class HTTPHandler extends Handler {
   override flush(): Promise<void> {
     if (this.#idle()) return Promise.resolve();
     this.#flushing++;
-    const p = new Promise<void>((resolve) => this.#waiters.push(resolve)).finally(() => {
+    const p = this.#waiters.wait().finally(() => {
       this.#flushing--;
     });
     this.#pump();

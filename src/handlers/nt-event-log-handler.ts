@@ -3,6 +3,7 @@ import { Handler } from '../handler.js';
 import { ConfigError } from '../errors.js';
 import { DEBUG, INFO, WARNING, ERROR, CRITICAL, NOTSET, type Level } from '../levels.js';
 import type { LogRecord } from '../log-record.js';
+import { Waiters } from '../internal/waiters.js';
 
 /** win32evtlog event types, with the values pywin32 uses. */
 export const EVENTLOG_ERROR_TYPE = 0x0001;
@@ -99,7 +100,7 @@ export class NTEventLogHandler extends Handler {
   #queue: { record: LogRecord; event: NTEvent }[] = [];
   #busy = false;
   #dropReported = false;
-  #waiters: (() => void)[] = [];
+  readonly #waiters = new Waiters();
 
   constructor(appname: string | NTEventLogHandlerOptions, dllname: string | null = null, logtype = 'Application') {
     const o: NTEventLogHandlerOptions = typeof appname === 'object' ? appname : { appname, dllname, logtype };
@@ -183,11 +184,7 @@ export class NTEventLogHandler extends Handler {
       this.#busy = false;
       this.#dropReported = false;
       this.#pump();
-      if (!this.#busy && this.#queue.length === 0) {
-        const w = this.#waiters;
-        this.#waiters = [];
-        for (const fn of w) fn();
-      }
+      if (this.#idle()) this.#waiters.release();
     };
     let stderr = '';
     let finished = false;
@@ -211,8 +208,11 @@ export class NTEventLogHandler extends Handler {
 
   /** Resolve when every queued event has been written or has failed. */
   override flush(): Promise<void> {
-    if (!this.#busy && this.#queue.length === 0) return Promise.resolve();
-    return new Promise((resolve) => this.#waiters.push(resolve));
+    return this.#idle() ? Promise.resolve() : this.#waiters.wait();
+  }
+
+  #idle(): boolean {
+    return !this.#busy && this.#queue.length === 0;
   }
 
   /** Write what is queued, then close. The source stays registered, as in Python. */

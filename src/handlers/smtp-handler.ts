@@ -5,6 +5,7 @@ import { Handler } from '../handler.js';
 import { ConfigError } from '../errors.js';
 import { NOTSET, type Level } from '../levels.js';
 import type { LogRecord } from '../log-record.js';
+import { Waiters } from '../internal/waiters.js';
 
 /** Options of {@link SMTPHandler}; the first seven are Python's arguments. */
 export interface SMTPHandlerOptions {
@@ -91,7 +92,7 @@ export class SMTPHandler extends Handler {
   #queue: Job[] = [];
   #busy = false;
   #dropReported = false;
-  #waiters: (() => void)[] = [];
+  readonly #waiters = new Waiters();
 
   constructor(
     mailhost: string | [string, number] | SMTPHandlerOptions,
@@ -214,11 +215,12 @@ export class SMTPHandler extends Handler {
     }
   }
 
+  #idle(): boolean {
+    return !this.#busy && this.#queue.length === 0;
+  }
+
   #settle(): void {
-    if (this.#busy || this.#queue.length > 0) return;
-    const w = this.#waiters;
-    this.#waiters = [];
-    for (const fn of w) fn();
+    if (this.#idle()) this.#waiters.release();
   }
 
   /** Messages waiting to be sent. */
@@ -228,8 +230,7 @@ export class SMTPHandler extends Handler {
 
   /** Resolve when every queued message has been sent or has failed (each bounded by `timeout`). */
   override flush(): Promise<void> {
-    if (!this.#busy && this.#queue.length === 0) return Promise.resolve();
-    return new Promise((resolve) => this.#waiters.push(resolve));
+    return this.#idle() ? Promise.resolve() : this.#waiters.wait();
   }
 
   /** Send what is queued, then close. */

@@ -8,6 +8,7 @@ import { checkEndpoint } from './wire/endpoint.js';
 import { encodeRecordFrame, recordToDict, type WireFormat } from './wire/record-dict.js';
 import { encodeRecordJsonFrame } from './wire/json-record.js';
 import * as fs from 'node:fs';
+import { Waiters } from '../internal/waiters.js';
 
 /** Bounds of the in-memory backlog kept while the receiver cannot be reached. */
 export interface SocketBacklogOptions {
@@ -146,7 +147,7 @@ export class SocketHandler extends Handler {
   #connecting = false;
   #timer: NodeJS.Timeout | null = null;
   #dropReported = false;
-  #waiters: (() => void)[] = [];
+  readonly #waiters = new Waiters();
 
   constructor(host: string, port: number | null, options: SocketHandlerOptions = {}) {
     super(options.level ?? NOTSET);
@@ -430,12 +431,8 @@ export class SocketHandler extends Handler {
   }
 
   #notify(connectFailed: boolean): void {
-    if (this.#waiters.length === 0) return;
-    if (connectFailed || (this.#inflightCount === 0 && this.queuedCount === 0)) {
-      const w = this.#waiters;
-      this.#waiters = [];
-      for (const fn of w) fn();
-    }
+    if (this.#waiters.size === 0) return;
+    if (connectFailed || (this.#inflightCount === 0 && this.queuedCount === 0)) this.#waiters.release();
   }
 
   /** Wait until everything queued has been written, a connect attempt failed, or `ms` passed. */
@@ -454,7 +451,7 @@ export class SocketHandler extends Handler {
         clearTimeout(t);
         resolve();
       }
-      this.#waiters.push(done);
+      this.#waiters.add(done);
     });
   }
 

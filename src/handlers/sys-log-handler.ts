@@ -9,6 +9,7 @@ import { NOTSET, type Level } from '../levels.js';
 import type { LogRecord } from '../log-record.js';
 import * as C from './sys-log-handler.constants.js';
 import { UnixDgramSender, loadUnixDgram } from './unix-dgram-sender.js';
+import { Waiters } from '../internal/waiters.js';
 import {
   buildMessage,
   encodePriority as encodePri,
@@ -166,7 +167,7 @@ export class SysLogHandler extends Handler {
   #retryTimer: NodeJS.Timeout | null = null;
   #backlog: Pending[] = [];
   #inFlight = 0;
-  #waiters: (() => void)[] = [];
+  readonly #waiters = new Waiters();
 
   constructor(address?: SyslogAddress | SysLogHandlerOptions, facility?: number | string, socktype?: SyslogSocktype | null) {
     const o: SysLogHandlerOptions =
@@ -486,10 +487,7 @@ export class SysLogHandler extends Handler {
       if (this.#inFlight === 0 && this.#backlog.length === 0) s.unref();
       else s.ref();
     }
-    if (!this.#idle() || this.#waiters.length === 0) return;
-    const w = this.#waiters;
-    this.#waiters = [];
-    for (const fn of w) fn();
+    if (this.#idle()) this.#waiters.release();
   }
 
   /** Records still waiting for a stream connection. */
@@ -504,7 +502,7 @@ export class SysLogHandler extends Handler {
   override async flush(): Promise<void> {
     if (this.#unixDgram) await this.#unixDgram.flush();
     if (this.#idle()) return;
-    return new Promise((resolve) => this.#waiters.push(resolve));
+    return this.#waiters.wait();
   }
 
   /** Flush, then close the socket; records still queued are dropped and reported. */

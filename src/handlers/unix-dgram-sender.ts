@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { Waiters } from '../internal/waiters.js';
 
 /** The subset of the optional native `unix-dgram` module used here. */
 export interface UnixDgramSocket {
@@ -68,7 +69,7 @@ export class UnixDgramSender {
   #connectError: Error | null = null;
   #connecting = false;
   #closeTimer: NodeJS.Timeout | null = null;
-  #waiters: (() => void)[] = [];
+  readonly #waiters = new Waiters();
   #dropReported = false;
 
   constructor(path: string, module: UnixDgramModule, options: UnixDgramSenderOptions) {
@@ -173,11 +174,12 @@ export class UnixDgramSender {
     s?.close();
   }
 
+  #idle(): boolean {
+    return this.#queue.length === 0 && !this.#congested;
+  }
+
   #settle(): void {
-    if (this.#queue.length > 0 || this.#congested) return;
-    const w = this.#waiters;
-    this.#waiters = [];
-    for (const fn of w) fn();
+    if (this.#idle()) this.#waiters.release();
   }
 
   /**
@@ -186,11 +188,11 @@ export class UnixDgramSender {
    * wait forever; a close() must not).
    */
   flush(timeoutMs = 5000): Promise<void> {
-    if (this.#queue.length === 0 && !this.#congested) return Promise.resolve();
+    if (this.#idle()) return Promise.resolve();
     return new Promise((resolve) => {
       const t = setTimeout(resolve, timeoutMs);
       t.unref();
-      this.#waiters.push(() => {
+      this.#waiters.add(() => {
         clearTimeout(t);
         resolve();
       });
