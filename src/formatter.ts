@@ -8,7 +8,7 @@ import {
   PyFormatError,
   type CompiledFormat,
 } from './internal/pyformat.js';
-import { localtime, makeTimeFormatter, strftime, type Converter } from './internal/strftime.js';
+import { localtime, makeTimeFormatter, strftime, zoneGeneration, type Converter } from './internal/strftime.js';
 import { formatThrown } from './internal/exc-format.js';
 import { callerInfo, CALLER_FIELDS } from './internal/caller.js';
 import { ConfigError } from './errors.js';
@@ -30,6 +30,17 @@ export interface FormatterOptions {
    * keep their newlines. Default 'none', as Python.
    */
   escape?: 'none' | 'control';
+}
+
+interface TimeCache {
+  created: number;
+  datefmt: string | null;
+  converter: Converter | null;
+  msecFormat: string | null;
+  timeFormat: string;
+  zoneGen: number;
+  msecs: number;
+  text: string;
 }
 
 const DEFAULT_FMT: Record<FormatStyle, string> = { '%': '%(message)s', '{': '{message}', $: '${message}' };
@@ -93,6 +104,8 @@ export class Formatter {
       throw e;
     }
     this.#usesTime = usesTimeText(text, style);
+    // Compile the date format and load the time zone now, not on the first record.
+    if (this.#usesTime) this.#timeFunction(this.datefmt)(Date.now() / 1000);
     for (const f of this.#compiled.fields) if (CALLER_FIELDS.has(f)) callerInfo.usedByFormat = true;
   }
 
@@ -112,6 +125,34 @@ export class Formatter {
    */
   formatTime(record: LogRecord, datefmt: string | null = null): string {
     const created = record.created;
+    // Thousands of records share a millisecond: reuse the text while nothing it depends on changed.
+    const c = this.#timeCache;
+    if (
+      created === c.created &&
+      datefmt === c.datefmt &&
+      this.converter === c.converter &&
+      this.default_msec_format === c.msecFormat &&
+      this.default_time_format === c.timeFormat &&
+      zoneGeneration === c.zoneGen &&
+      record.msecs === c.msecs
+    ) {
+      return c.text;
+    }
+    const text = this.#formatTimeUncached(record, created, datefmt);
+    c.created = created;
+    c.datefmt = datefmt;
+    c.converter = this.converter;
+    c.msecFormat = this.default_msec_format;
+    c.timeFormat = this.default_time_format;
+    c.zoneGen = zoneGeneration;
+    c.msecs = record.msecs;
+    c.text = text;
+    return text;
+  }
+
+  #timeCache: TimeCache = { created: NaN, datefmt: null, converter: null, msecFormat: null, timeFormat: '', zoneGen: -1, msecs: NaN, text: '' };
+
+  #formatTimeUncached(record: LogRecord, created: number, datefmt: string | null): string {
     if (datefmt !== null && datefmt !== this.datefmt) {
       return strftime(datefmt, this.converter(created));
     }

@@ -72,7 +72,7 @@ function mapToObject(m: Map<unknown, unknown>): Record<string, unknown> {
  * getter or toJSON) is pruned, so one bad value never costs the others.
  */
 /** Characters JSON.stringify would escape (quote, backslash, controls, lone surrogates — and U+2028/9 for safety). */
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\u2028\u2029\ud800-\udfff]/;
+export const NEEDS_ESCAPE = /["\\\u0000-\u001f\u2028\u2029\ud800-\udfff]/;
 
 export function valueJson(v: unknown, maxDepth: number): string | undefined {
   switch (typeof v) {

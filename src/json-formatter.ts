@@ -1,7 +1,7 @@
 import { Formatter, type FormatStyle } from './formatter.js';
 import { LogRecord } from './log-record.js';
 import { ConfigError } from './errors.js';
-import { errorToJson, objectLine, valueJson, keyJson } from './json-formatter.serialize.js';
+import { errorToJson, objectLine, valueJson, keyJson, NEEDS_ESCAPE } from './json-formatter.serialize.js';
 
 /** How JsonFormatter renders `created`. */
 export type JsonTimeFormat = 'iso' | 'epoch' | 'epochMillis' | 'asctime';
@@ -40,6 +40,50 @@ export interface JsonFormatterOptions {
   defaults?: Record<string, unknown> | null;
   /** On the fallback path (circular or throwing values), objects nested deeper than this below the line's top level become "[Object]"/"[Array]". Default 10. */
   maxDepth?: number;
+}
+
+/** Fields whose value usually repeats from record to record (see #formatDirect); never the message or per-record text. */
+const STABLE_FIELDS = new Set(['created', 'levelname', 'levelno', 'name', 'pathname', 'filename', 'module', 'funcName', 'thread', 'threadName', 'process', 'processName', 'taskName']);
+const NO_VALUE = Symbol('none');
+
+/**
+ * True when the merged message cannot contain a character JSON must escape,
+ * known without scanning it: the format text has none (and no %c, which turns
+ * a number into any character) and every argument is a number, boolean, null
+ * or a string that has none. Scanning the merged text instead would first copy
+ * it flat, which costs more than the rest of the line.
+ */
+function messageIsJsonSafe(record: LogRecord): boolean {
+  if (record.getMessage !== recordGetMessage) return false;
+  const msg = record.msg;
+  if (typeof msg !== 'string' || !templateIsSafe(msg)) return false;
+  const args = record.args;
+  if (args === null || args === undefined) return true;
+  if (!Array.isArray(args)) return false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const t = typeof a;
+    if (t === 'number' || t === 'boolean' || t === 'bigint' || t === 'undefined' || a === null) continue;
+    if (t !== 'string' || NEEDS_ESCAPE.test(a as string)) return false;
+  }
+  return true;
+}
+const recordGetMessage = LogRecord.prototype.getMessage;
+const CHAR_CONVERSION = /%[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d*))?[hlL]?c/;
+let lastTemplate = '';
+let lastTemplateSafe = true;
+const templates = new Map<string, boolean>();
+function templateIsSafe(t: string): boolean {
+  if (t === lastTemplate) return lastTemplateSafe;
+  let safe = templates.get(t);
+  if (safe === undefined) {
+    safe = !NEEDS_ESCAPE.test(t) && !CHAR_CONVERSION.test(t);
+    if (templates.size >= 1024) templates.clear();
+    templates.set(t, safe);
+  }
+  lastTemplate = t;
+  lastTemplateSafe = safe;
+  return safe;
 }
 
 const DEFAULT_FIELDS = ['created', 'levelname', 'name', 'message'] as const;
@@ -119,6 +163,12 @@ export class JsonFormatter extends Formatter {
   readonly #stackKey: string;
   #isoMs = NaN;
   #iso = '';
+  /** Per selected field: whether its JSON text may be reused while the value repeats (see #formatDirect). */
+  readonly #cacheable: readonly boolean[];
+  readonly #lastValue: unknown[];
+  readonly #lastJson: string[];
+  /** Index of `message` in the selected fields (-1: not selected). */
+  readonly #messageAt: number;
 
   constructor(options?: JsonFormatterOptions | string | null, datefmt?: string | null, style?: FormatStyle, validate?: boolean, defaults?: Record<string, unknown> | null) {
     const o: JsonFormatterOptions = typeof options === 'string' ? { fmt: options, datefmt, style, defaults } : { ...(options ?? {}) };
@@ -138,6 +188,10 @@ export class JsonFormatter extends Formatter {
     this.#attrs = this.jsonFields;
     this.#keys = this.jsonFields.map((f) => this.rename[f] ?? f);
     this.#prefixes = this.#keys.map(keyJson);
+    this.#cacheable = this.jsonFields.map((f) => STABLE_FIELDS.has(f));
+    this.#lastValue = this.jsonFields.map(() => NO_VALUE);
+    this.#lastJson = this.jsonFields.map(() => '');
+    this.#messageAt = this.jsonFields.indexOf('message');
     this.#taken = new Set([...this.#keys, ...Object.keys(this.staticFields ?? {})]);
     this.#customProcess = this.processLogRecord !== JsonFormatter.prototype.processLogRecord;
     this.#selected = new Set(this.jsonFields);
@@ -158,20 +212,39 @@ export class JsonFormatter extends Formatter {
     let s = this.#staticJson();
     const attrs = this.#attrs;
     const prefixes = this.#prefixes;
+    const cacheable = this.#cacheable;
+    const lastValue = this.#lastValue;
+    const lastJson = this.#lastJson;
     for (let i = 0; i < attrs.length; i++) {
       const v = this.#fieldValue(record, rec, attrs[i]!);
       if (v === undefined) continue;
-      const j = valueJson(v, depth);
+      let j: string | undefined;
+      // Level, logger name, time and the like repeat record after record: reuse their
+      // JSON text while the value is the same primitive (objects may have changed).
+      if (cacheable[i] && v === lastValue[i]) j = lastJson[i];
+      else if (i === this.#messageAt && typeof v === 'string' && messageIsJsonSafe(record)) j = '"' + v + '"';
+      else {
+        j = valueJson(v, depth);
+        if (cacheable[i] && j !== undefined && (typeof v !== 'object' || v === null)) {
+          lastValue[i] = v;
+          lastJson[i] = j;
+        }
+      }
       if (j !== undefined) s += (s.length > 1 ? ',' : '') + prefixes[i] + j;
     }
     if (this.extra) {
       const std = standard();
+      const order = standardOrder;
       const taken = this.#taken;
       const selected = this.#selected;
-      const keys = Object.keys(record);
-      for (let i = firstNonStandard(keys); i < keys.length; i++) {
-        const k = keys[i]!;
-        if (std.has(k) || selected.has(k)) continue;
+      // for…in walks the record's cached key list without allocating (Object.keys
+      // would copy it per record); the standard attributes come first, in order.
+      let i = 0;
+      let inRun = true;
+      for (const k in record) {
+        if (inRun && k === order[i++]) continue;
+        inRun = false;
+        if (!Object.hasOwn(record, k) || std.has(k) || selected.has(k)) continue;
         const key = this.rename[k] ?? k;
         if (taken.has(key)) continue;
         const j = valueJson(rec[k], depth);

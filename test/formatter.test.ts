@@ -192,4 +192,17 @@ describe('Formatter escape option (log injection)', () => {
     assert.equal(f.format(makeLogRecord({ msg: 'x\ny' })), '- x\\ny');
     assert.equal(f.format(makeLogRecord({ msg: 'z', ip: '10.0.0.1\n' })), '10.0.0.1\\n z');
   });
+
+  test('formatTime() – the per-millisecond text is rebuilt when converter, formats or msecs change', () => {
+    const f = new Formatter('%(asctime)s');
+    f.converter = gmtime;
+    const r = makeLogRecord({ created: 3600.25, msecs: 250 });
+    assert.equal(f.format(r), '1970-01-01 01:00:00,250');
+    f.default_time_format = '%H:%M';
+    assert.equal(f.format(r), '01:00,250');
+    f.converter = (secs: number) => gmtime(secs + 60);
+    assert.equal(f.format(r), '01:01,250');
+    assert.equal(f.format(makeLogRecord({ created: 3600.25, msecs: 251 })), '01:01,251');
+    assert.equal(f.formatTime(r, '%S'), '00');
+  });
 });

@@ -290,4 +290,39 @@ print(json.dumps(out))`,
     assert.deepEqual([a.service, a.level, a.logger, a.msg, a.amountCents, a.currency], ['checkout', 'INFO', 'checkout.payments', 'payment accepted for order A-1001', 4200, 'EUR']);
     assert.deepEqual([b.level, b.orderId, b.err.message, b.err.cause.type], ['ERROR', '10000000000000001', 'gateway sent an unreadable reply', 'SyntaxError']);
   });
+
+  test('format() – messages built from unsafe pieces are still escaped (quote, newline, %c, objects, overridden getMessage)', () => {
+    const f = new JsonFormatter({ fields: ['message'] });
+    const cases: [unknown, unknown[], string][] = [
+      ['user %s', ['a"b'], 'user a"b'],
+      ['line %s', ['x\ny'], 'line x\ny'],
+      ['char %c!', [10], 'char \n!'],
+      ['char %-3c!', [34], 'char "  !'],
+      ['obj %s', [{ toString: () => 'q"\\' }], 'obj q"\\'],
+      ['tab\there %d', [1], 'tab\there 1'],
+      ['plain %d %s %s', [7, true, null], 'plain 7 true null'],
+    ];
+    for (const [msg, args, want] of cases) {
+      const line = f.format(new LogRecord('a', 20, 'p', 1, msg, args, null));
+      assert.deepEqual(JSON.parse(line), { msg: want }, line);
+    }
+    class Quoted extends LogRecord {
+      override getMessage(): string {
+        return 'said "' + super.getMessage() + '"';
+      }
+    }
+    assert.deepEqual(JSON.parse(f.format(new Quoted('a', 20, 'p', 1, 'hi %d', [1], null))), { msg: 'said "hi 1"' });
+  });
+
+  test('format() – repeated level/name values are reused but a changed value is written', () => {
+    const f = new JsonFormatter({ fields: ['levelname', 'name', 'message'] });
+    const a = JSON.parse(f.format(new LogRecord('one', 20, 'p', 1, 'm', [], null)));
+    const b = JSON.parse(f.format(new LogRecord('one', 20, 'p', 1, 'm', [], null)));
+    const c = JSON.parse(f.format(new LogRecord('two"x', 40, 'p', 1, 'm', [], null)));
+    assert.deepEqual([a, b, c], [
+      { level: 'INFO', logger: 'one', msg: 'm' },
+      { level: 'INFO', logger: 'one', msg: 'm' },
+      { level: 'ERROR', logger: 'two"x', msg: 'm' },
+    ]);
+  });
 });

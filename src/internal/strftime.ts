@@ -744,7 +744,8 @@ function resolveZone(): Zone {
 }
 
 let zone: Zone | null = null;
-let zoneGeneration = 0;
+/** Bumped by tzset(): caches of local-time text compare it (a live binding for importers). */
+export let zoneGeneration = 0;
 
 function localZone(): Zone {
   return (zone ??= resolveZone());
