@@ -37,8 +37,8 @@ Safety:
   --idle-timeout MS       close connections silent this long (default 0 = never)
   --hmac-key-file FILE    require HMAC-SHA256-signed frames, key read from FILE
                           (or set LOGFLUME_HMAC_KEY); senders use the same key
-  --formats LIST          accepted payloads: json,pickle (default both; pickle
-                          is decoded as plain data only, never executed)
+  --formats LIST          accepted payloads: compact,json,pickle (default all;
+                          pickle is decoded as plain data only, never executed)
   --drain-timeout MS      on SIGTERM/SIGINT, wait this long for senders (default 5000)
 
   -h, --help              show this help

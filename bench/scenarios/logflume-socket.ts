@@ -1,11 +1,12 @@
 // SocketHandler → LogRecordReceiver on loopback, in two processes: this one
-// sends N × info("request handled %d", i) from logger app.http (JSON frames,
+// sends N × info("request handled %d", i) from logger app.http (the default
+// compact frames unless a format is given,
 // default backlog; it yields every 1000 records as a server would, and awaits
 // flush() when more than 5000 frames are queued), a forked
 // child receives, rebuilds each record and hands it to a logger with a
 // NullHandler. Prints JSON {recordsPerSec, callerNs}: records/s from the first
 // call until the receiver has handled the N-th record.
-// Usage: node --import tsx bench/scenarios/logflume-socket.ts [N] [json|pickle]
+// Usage: node --import tsx bench/scenarios/logflume-socket.ts [N] [compact|json|pickle]
 import { fork } from 'node:child_process';
 import { getLogger, INFO, NullHandler, type LogRecord } from '../../src/index.js';
 import { SocketHandler } from '../../src/handlers/socket-handler.js';
@@ -32,11 +33,11 @@ if (args[0] === '--receiver') {
   });
 } else {
   const n = Number(args[0] ?? 200_000);
-  const format = (args[1] ?? 'json') as 'json' | 'pickle';
+  const format = args[1] as 'compact' | 'json' | 'pickle' | undefined; // default: the handler's default
   const child = fork(process.argv[1]!, ['--receiver', String(n)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const port = await new Promise<number>((resolve) => child.once('message', (m: { port: number }) => resolve(m.port)));
   const done = new Promise<void>((resolve) => child.on('message', (m: { done?: boolean }) => m.done && resolve()));
-  const h = new SocketHandler('127.0.0.1', port, { format });
+  const h = new SocketHandler('127.0.0.1', port, format ? { format } : {});
   const log = getLogger('app.http');
   log.setLevel(INFO);
   log.addHandler(h);

@@ -9,6 +9,7 @@ import { toKey, type HmacKey } from './wire/hmac.js';
 import { checkEndpoint } from './wire/endpoint.js';
 import { encodeRecordFrame, recordToDict, type WireFormat } from './wire/record-dict.js';
 import { encodeRecordJsonFrame } from './wire/json-record.js';
+import { encodeCompactFrame } from './wire/compact-record.js';
 import { Waiters } from '../internal/waiters.js';
 
 /** Options of DatagramHandler. */
@@ -94,6 +95,10 @@ export class DatagramHandler extends Handler {
 
   /** The record as one datagram (same frame as SocketHandler). Override to change the payload. */
   makePickle(record: LogRecord): Buffer {
+    if (this.wireFormat === 'compact') {
+      if (record.exc_info !== null && record.exc_info !== undefined && record.exc_info !== false) this.format(record);
+      return encodeCompactFrame(record, record.getMessage(), this.hmacKey) ?? encodeRecordJsonFrame(record, undefined, this.hmacKey);
+    }
     if (this.wireFormat === 'json') return encodeRecordJsonFrame(record, this.#formatException, this.hmacKey);
     const d = recordToDict(record, this.#formatException);
     return encodeRecordFrame(d, this.wireFormat, this.hmacKey);

@@ -8,7 +8,8 @@ import { writeStderr } from '../internal/report.js';
 import { formatThrown } from '../internal/exc-format.js';
 import { FrameDecoder } from './wire/frame.js';
 import { TAG_BYTES, toKey, verify, type HmacKey } from './wire/hmac.js';
-import { decodePayload, type DecodeOptions, type WireFormat } from './wire/record-dict.js';
+import { decodePayload, WIRE_FORMATS, type DecodeOptions, type WireFormat } from './wire/record-dict.js';
+import { COMPACT_MAGIC, CompactDecoder } from './wire/compact-record.js';
 import { recordFromDict } from './wire/record-rebuild.js';
 
 /** Options of LogRecordReceiver (and `logflume serve`). */
@@ -31,7 +32,7 @@ export interface LogRecordReceiverOptions {
   idleTimeout?: number;
   /** Shared key: only frames with a valid HMAC-SHA256 tag are accepted. */
   hmacKey?: HmacKey | null;
-  /** Payload encodings accepted (default both; pickle is decoded as data only). */
+  /** Payload encodings accepted (default all three: compact, json, pickle; pickle is decoded as data only). */
   formats?: readonly WireFormat[];
   /** Deepest nesting accepted in a payload (default 32). */
   maxDepth?: number;
@@ -106,6 +107,7 @@ export class LogRecordReceiver {
   #suppressedInWindow = 0;
   #closing: Promise<void> | null = null;
   #decodeOptions: DecodeOptions;
+  #compact: CompactDecoder | null;
 
   constructor(options: LogRecordReceiverOptions = {}) {
     this.options = { ...options };
@@ -118,7 +120,8 @@ export class LogRecordReceiver {
       const v = options[k];
       if (v !== undefined && (!Number.isFinite(v) || v < 0)) throw new ConfigError(`LogRecordReceiver: ${k} must be a non-negative number, got ${String(v)}`);
     }
-    for (const f of options.formats ?? []) if (f !== 'json' && f !== 'pickle') throw new ConfigError(`LogRecordReceiver: formats: unknown format ${String(f)}`);
+    for (const f of options.formats ?? []) if (!WIRE_FORMATS.includes(f)) throw new ConfigError(`LogRecordReceiver: formats: unknown format ${String(f)}`);
+    this.#compact = options.formats && !options.formats.includes('compact') ? null : new CompactDecoder(options.maxDepth ?? 32);
     try {
       this.#key = options.hmacKey != null ? toKey(options.hmacKey) : null;
     } catch (e) {
@@ -204,24 +207,18 @@ export class LogRecordReceiver {
         fail(new Error(`idle for ${this.options.idleTimeout} ms`));
       });
     }
+    const onFrame = (buf: Buffer, start: number, end: number): void => this.#onFrame(buf, start, end);
     sock.on('data', (chunk: Buffer) => {
-      let frames: Buffer[];
+      let frames: number;
       try {
-        frames = dec.push(chunk);
+        frames = dec.pushEach(chunk, onFrame);
       } catch (e) {
+        // a framing error or a bad frame: either way the sender is at fault
         this.stats.protocolErrors++;
         return fail(e);
       }
       if (dec.buffered > this.stats.maxBuffered) this.stats.maxBuffered = dec.buffered;
-      for (const f of frames) {
-        try {
-          this.#onFrame(f);
-        } catch (e) {
-          this.stats.protocolErrors++;
-          return fail(e);
-        }
-      }
-      if (frames.length > 0) clearFrameTimer();
+      if (frames > 0) clearFrameTimer();
       if (dec.inFrame && !frameTimer && readTimeout > 0) {
         frameTimer = setTimeout(() => {
           frameTimer = null;
@@ -255,18 +252,23 @@ export class LogRecordReceiver {
       // CPython's DatagramHandler keeps SocketHandler's length prefix; accept it, or a bare payload.
       if (msg.length >= 4 && msg.readUInt32BE(0) === msg.length - 4) body = msg.subarray(4);
       if (body.length > this.#maxFrame + (this.#key ? TAG_BYTES : 0)) throw new Error(`datagram of ${body.length} bytes exceeds maxFrameSize`);
-      this.#onFrame(body);
+      this.#onFrame(body, 0, body.length);
     } catch (e) {
       this.stats.protocolErrors++;
       this.reportProtocolError(peer, e, 'datagram dropped');
     }
   }
 
-  /** Verify, decode and dispatch one frame body; throws ProtocolError on bad input. */
-  #onFrame(body: Buffer): void {
-    const payload = this.#key ? verify(this.#key, body) : body;
-    // Same result as makeLogRecord(sanitizeRecordDict(dict)), without the intermediate copy.
-    const record = recordFromDict(decodePayload(payload, this.#decodeOptions));
+  /** Verify, decode and dispatch the frame body `buf[start, end)`; throws ProtocolError on bad input. */
+  #onFrame(buf: Buffer, start: number, end: number): void {
+    let record: LogRecord;
+    if (this.#key === null && buf[start] === COMPACT_MAGIC && this.#compact !== null) record = this.#compact.decodeAt(buf, start, end);
+    else {
+      const body = start === 0 && end === buf.length ? buf : buf.subarray(start, end);
+      const payload = this.#key ? verify(this.#key, body) : body;
+      // Same result as makeLogRecord(sanitizeRecordDict(dict)), without the intermediate copy.
+      record = payload[0] === COMPACT_MAGIC && this.#compact !== null ? this.#compact.decode(payload) : recordFromDict(decodePayload(payload, this.#decodeOptions));
+    }
     this.stats.records++;
     try {
       this.handleLogRecord(record);

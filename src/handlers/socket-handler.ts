@@ -7,6 +7,7 @@ import { toKey, type HmacKey } from './wire/hmac.js';
 import { checkEndpoint } from './wire/endpoint.js';
 import { encodeRecordFrame, recordToDict, type WireFormat } from './wire/record-dict.js';
 import { encodeRecordJsonFrame } from './wire/json-record.js';
+import { encodeCompactFrame } from './wire/compact-record.js';
 import * as fs from 'node:fs';
 import { Waiters } from '../internal/waiters.js';
 
@@ -20,7 +21,12 @@ export interface SocketBacklogOptions {
 
 /** Options of SocketHandler (and, where they apply, DatagramHandler). */
 export interface SocketHandlerOptions {
-  /** Payload encoding: `'json'` (default) or `'pickle'` (what Python's SocketHandler sends and its receivers expect). */
+  /**
+   * Payload encoding: `'compact'` (default: fixed binary fields plus cached
+   * JSON, for logflume receivers), `'json'` (one JSON object per record, for
+   * receivers in any language) or `'pickle'` (what Python's SocketHandler sends
+   * and its receivers expect). A LogRecordReceiver accepts all three.
+   */
   format?: WireFormat;
   /** Shared key: frames carry an HMAC-SHA256 tag that a receiver configured with the same key checks. */
   hmacKey?: HmacKey | null;
@@ -151,7 +157,7 @@ export class SocketHandler extends Handler {
 
   constructor(host: string, port: number | null, options: SocketHandlerOptions = {}) {
     super(options.level ?? NOTSET);
-    const format = checkEndpoint('SocketHandler', host, port, options.format);
+    const format = checkEndpoint('SocketHandler', host, port, options.format ?? 'compact');
     this.host = host;
     this.port = port;
     this.address = port === null ? host : [host, port];
@@ -187,6 +193,11 @@ export class SocketHandler extends Handler {
    * and `exc_info` cleared and `exc_text` filled. Override to change the payload.
    */
   makePickle(record: LogRecord): Buffer {
+    if (this.wireFormat === 'compact') {
+      if (record.exc_info !== null && record.exc_info !== undefined && record.exc_info !== false) this.format(record);
+      // A record of unusual shape goes as the JSON object payload (the receiver tells them apart).
+      return encodeCompactFrame(record, record.getMessage(), this.hmacKey) ?? encodeRecordJsonFrame(record, undefined, this.hmacKey);
+    }
     if (this.wireFormat === 'json') return encodeRecordJsonFrame(record, this.#formatException, this.hmacKey);
     const d = recordToDict(record, this.#formatException);
     return encodeRecordFrame(d, this.wireFormat, this.hmacKey);

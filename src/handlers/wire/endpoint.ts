@@ -1,5 +1,5 @@
 import { ConfigError } from '../../errors.js';
-import type { WireFormat } from './record-dict.js';
+import { WIRE_FORMATS, type WireFormat } from './record-dict.js';
 
 /**
  * The constructor checks SocketHandler and DatagramHandler share: a host (or a
@@ -10,6 +10,6 @@ export function checkEndpoint(cls: string, host: unknown, port: unknown, format:
   if (port !== null && (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535)) {
     throw new ConfigError(`${cls}: port must be an integer 0–65535 or null, got ${String(port)}`);
   }
-  if (format !== 'json' && format !== 'pickle') throw new ConfigError(`${cls}: format must be 'json' or 'pickle', got ${String(format)}`);
-  return format;
+  if (!WIRE_FORMATS.includes(format as WireFormat)) throw new ConfigError(`${cls}: format must be 'compact', 'json' or 'pickle', got ${String(format)}`);
+  return format as WireFormat;
 }

@@ -55,8 +55,24 @@ export class FrameDecoder {
     return n;
   }
 
+  /** The frame bodies completed by `chunk`, as views of it where possible. */
   push(chunk: Buffer): Buffer[] {
     const out: Buffer[] = [];
+    this.pushEach(chunk, (buf, start, end) => {
+      out.push(start === 0 && end === buf.length ? buf : buf.subarray(start, end));
+    });
+    return out;
+  }
+
+  /**
+   * Call `onFrame(buf, start, end)` for each frame body completed by `chunk`,
+   * in order, without slicing: the body is `buf[start, end)`, where `buf` is
+   * the chunk itself (or, for a frame that spanned reads, the assembled body).
+   * Returns how many frames completed. A throw from `onFrame` stops the
+   * reading; the decoder must then be discarded, as after a framing error.
+   */
+  pushEach(chunk: Buffer, onFrame: (buf: Buffer, start: number, end: number) => void): number {
+    let count = 0;
     let pos = 0;
     if (this.#buf.length > 0) {
       // Finish the piece left from the previous chunk with just the bytes it
@@ -67,7 +83,7 @@ export class FrameDecoder {
         pos = take;
         if (head.length < 4) {
           this.#buf = head;
-          return out;
+          return count;
         }
         this.#need = this.#length(head.readUInt32BE(0));
         this.#buf = EMPTY;
@@ -76,29 +92,40 @@ export class FrameDecoder {
       if (this.#buf.length > 0 || missing <= chunk.length - pos) {
         if (chunk.length - pos < missing) {
           this.#buf = Buffer.concat([this.#buf, chunk.subarray(pos)]);
-          return out;
+          return count;
         }
-        out.push(this.#buf.length === 0 ? chunk.subarray(pos, pos + missing) : Buffer.concat([this.#buf, chunk.subarray(pos, pos + missing)]));
+        const held = this.#buf;
+        const at = pos;
         pos += missing;
         this.#need = -1;
         this.#buf = EMPTY;
+        count++;
+        if (held.length === 0) onFrame(chunk, at, at + missing);
+        else {
+          const body = Buffer.concat([held, chunk.subarray(at, at + missing)]);
+          onFrame(body, 0, body.length);
+        }
       }
     }
     const buf = chunk;
+    const n = buf.length;
     while (true) {
       if (this.#need < 0) {
-        if (buf.length - pos < 4) break;
-        this.#need = this.#length(buf.readUInt32BE(pos));
+        if (n - pos < 4) break;
+        this.#need = this.#length(((buf[pos]! << 24) | (buf[pos + 1]! << 16) | (buf[pos + 2]! << 8) | buf[pos + 3]!) >>> 0);
         pos += 4;
       }
-      if (buf.length - pos < this.#need) break;
-      out.push(buf.subarray(pos, pos + this.#need));
-      pos += this.#need;
+      const need = this.#need;
+      if (n - pos < need) break;
       this.#need = -1;
+      const at = pos;
+      pos += need;
+      count++;
+      onFrame(buf, at, pos);
     }
     const rest = pos === 0 ? buf : buf.subarray(pos);
     // Copy a small remainder so it does not pin a large chunk in memory.
     this.#buf = rest.length === 0 ? EMPTY : rest.length < 4096 && rest.buffer.byteLength > 65536 ? Buffer.from(rest) : rest;
-    return out;
+    return count;
   }
 }

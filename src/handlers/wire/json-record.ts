@@ -26,7 +26,7 @@ export function jsonQuote(s: string): string {
 }
 
 /** JSON text of a value `recordToDict` would have put in the dict. */
-function encodeValue(v: unknown): string {
+export function encodeValue(v: unknown): string {
   switch (typeof v) {
     case 'string':
       return jsonQuote(v);

@@ -10,9 +10,17 @@ import { ProtocolError } from './errors.js';
 import { jsonLoads, jsonDumps, jsonString } from './json.js';
 import { TAG_BYTES, sign } from './hmac.js';
 import { pickleDumps, pickleLoads } from './pickle.js';
+import { COMPACT_MAGIC, CompactDecoder, encodeCompactFrame } from './compact-record.js';
 
-/** Payload encodings: `json` (default, safe, language-neutral) or Python's `pickle` (protocol 1). */
-export type WireFormat = 'json' | 'pickle';
+/**
+ * Payload encodings: `compact` (SocketHandler's default: binary fields + cached
+ * JSON, see compact-record.ts), `json` (a JSON object, any language), or
+ * Python's `pickle` (protocol 1).
+ */
+export type WireFormat = 'compact' | 'json' | 'pickle';
+
+/** Every wire format, for option checks. */
+export const WIRE_FORMATS: readonly WireFormat[] = ['compact', 'json', 'pickle'];
 
 /** Convert a value to something both encoders accept; anything else becomes its str(). */
 function plain(v: unknown, depth: number): unknown {
@@ -70,6 +78,7 @@ export function recordToDict(record: LogRecord, formatException?: (r: LogRecord)
 
 /** Encode a record dict as a payload (no framing). */
 export function encodePayload(d: Record<string, unknown>, format: WireFormat): Buffer {
+  if (format === 'compact') return encodeRecordFrame(d, format, null).subarray(4);
   return format === 'pickle' ? pickleDumps(d) : jsonDumps(d);
 }
 
@@ -78,6 +87,10 @@ export function encodePayload(d: Record<string, unknown>, format: WireFormat): B
  * HMAC tag when `key` is given, then the payload.
  */
 export function encodeRecordFrame(d: Record<string, unknown>, format: WireFormat, key: Buffer | null): Buffer {
+  if (format === 'compact' && typeof d.msg === 'string') {
+    const c = encodeCompactFrame(d, d.msg, key);
+    if (c !== null) return c;
+  }
   const head = 4 + (key ? TAG_BYTES : 0);
   let buf: Buffer;
   if (format === 'pickle') buf = pickleDumps(d, head);
@@ -101,8 +114,9 @@ export interface DecodeOptions {
   maxExpandedBytes?: number;
 }
 
-/** Which encoding a payload uses: JSON objects start with `{`, pickles never do. */
+/** Which encoding a payload uses: compact payloads start with 0xC1, JSON objects with `{`; pickles start with neither. */
 export function detectFormat(payload: Uint8Array): WireFormat {
+  if (payload[0] === COMPACT_MAGIC) return 'compact';
   let i = 0;
   while (i < payload.length && (payload[i] === 0x20 || payload[i] === 0x0a || payload[i] === 0x0d || payload[i] === 0x09)) i++;
   return payload[i] === 0x7b ? 'json' : 'pickle';
@@ -112,6 +126,10 @@ export function detectFormat(payload: Uint8Array): WireFormat {
 export function decodePayload(payload: Uint8Array, opts: DecodeOptions = {}): Record<string, unknown> {
   const format = detectFormat(payload);
   if (opts.formats && !opts.formats.includes(format)) throw new ProtocolError(`payload format ${format} is not accepted here`);
+  if (format === 'compact') {
+    const b = Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+    return { ...new CompactDecoder(opts.maxDepth ?? 32).decode(b) };
+  }
   const v =
     format === 'json'
       ? jsonLoads(payload, opts.maxDepth ?? 32)

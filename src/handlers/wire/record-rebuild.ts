@@ -8,7 +8,7 @@ import { pyStr } from '../../internal/pyformat.js';
 import { ProtocolError } from './errors.js';
 
 // The keys sanitizeRecordDict drops (RESERVED ∪ METHODS there), in one set: one lookup per key.
-const SKIPPED = new Set(['__proto__', 'constructor', 'prototype', ...Object.getOwnPropertyNames(LogRecord.prototype), ...Object.getOwnPropertyNames(Object.prototype)]);
+export const SKIPPED: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype', ...Object.getOwnPropertyNames(LogRecord.prototype), ...Object.getOwnPropertyNames(Object.prototype)]);
 const SKIPPED_LIST = [...SKIPPED];
 const NO_ATTRIBUTES: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
 
@@ -52,4 +52,26 @@ export function recordFromDict(d: Record<string, unknown>): LogRecord {
   if (d.relativeCreated !== undefined && !finite(d.relativeCreated)) rv.relativeCreated = 0;
   if (d.lineno !== undefined && typeof d.lineno !== 'number') rv.lineno = 0;
   return rv;
+}
+
+/**
+ * The checks `recordFromDict` applies, run on a built record whose every
+ * standard attribute came from the payload (the compact form): refuses a
+ * non-string `name` or non-integer `levelno`, clears `exc_info`, and gives the
+ * fields formatters rely on their types.
+ */
+export function fixRecord(rv: LogRecord): void {
+  const levelno = rv.levelno as unknown;
+  if (typeof rv.name !== 'string') throw new ProtocolError('record: name is not a string');
+  if (typeof levelno !== 'number' || !Number.isInteger(levelno)) throw new ProtocolError('record: levelno is not an integer');
+  if (typeof rv.levelname !== 'string') rv.levelname = `Level ${levelno}`;
+  rv.exc_info = null;
+  const et = rv.exc_text as unknown;
+  if (et !== null && et !== undefined && typeof et !== 'string') rv.exc_text = pyStr(et);
+  const si = rv.stack_info as unknown;
+  if (si !== null && si !== undefined && typeof si !== 'string') rv.stack_info = pyStr(si);
+  if (!finite(rv.created)) rv.created = Date.now() / 1000;
+  if (!finite(rv.msecs)) rv.msecs = Math.floor(rv.created * 1000) % 1000;
+  if (!finite(rv.relativeCreated)) rv.relativeCreated = 0;
+  if (typeof rv.lineno !== 'number') rv.lineno = 0;
 }
