@@ -3,8 +3,8 @@ import { runtimeInfo } from '../internal/runtime.js';
 import { LoggingError } from '../errors.js';
 import { reportLoggingError } from '../internal/report.js';
 import { addExitHook } from '../internal/registry.js';
-import { RingProducer, allocateRing, type QueueDescriptor, type RingOptions, type RingOverflow } from './queue/ring-buffer.js';
-import { CTL_DOORBELL, CTL_FLUSH_REQ, CTL_FLUSHED, CTL_SLOTS, CTL_STATE, RECORDS, RING_SLOTS, STATE_DEAD, STATE_READY, STATE_STOPPED } from './queue/indexes.js';
+import { RingProducer, allocateRing, ringPending, type QueueDescriptor, type RingOptions, type RingOverflow } from './queue/ring-buffer.js';
+import { CTL_DOORBELL, CTL_FLUSH_REQ, CTL_FLUSHED, CTL_SLOTS, CTL_STATE, STATE_DEAD, STATE_READY, STATE_STOPPED } from './queue/indexes.js';
 import type { FromWorker, ToWorker, WorkerInit } from './queue/protocol.js';
 import type { HandlerSpec } from './queue/specs.js';
 
@@ -27,7 +27,7 @@ export interface WorkerQueueListenerOptions extends RingOptions {
 
 function sumPending(rings: SharedArrayBuffer[]): number {
   let n = 0;
-  for (const sab of rings) n += Atomics.load(new Int32Array(sab, 0, RING_SLOTS), RECORDS);
+  for (const sab of rings) n += ringPending(sab);
   return n;
 }
 

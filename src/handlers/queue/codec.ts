@@ -6,9 +6,14 @@
  *
  * Payload layout (8-aligned, after the ring's 8-byte message header):
  *   f64 created | f64 msecs | f64 relativeCreated
- *   i32 levelno | i32 lineno | i32 thread | i32 process | i32 metaLen | i32 extraLen | i32 metaId | pad
+ *   i32 levelno | i32 lineno | i32 thread | i32 process | i32 metaLen | i32 extraLen | i32 metaId | i32 flags
  *   meta bytes  — JSON array of the string attributes, cached per logger; the
- *                 consumer parses each metaId once (ids are never reused)
+ *                 consumer parses each metaId once (ids are never reused). On
+ *                 rings that never lose a written record (policies 'block' and
+ *                 'drop-new') the bytes travel only with the first record of
+ *                 each id (metaLen 0 afterwards); FLAG_RESET tells the
+ *                 consumer to forget the ids it knows (new producer, or the
+ *                 producer's cache was cleared), which bounds its cache.
  *   extra bytes — JSON object of non-standard attributes (extra=…), usually empty
  *   message     — UTF-8, the rest of the payload, never escaped
  * Null numbers are INT_NULL. Records that do not fit this shape (non-integer
@@ -21,13 +26,19 @@ export const KIND_BINARY = 1;
 export const KIND_JSON = 2;
 export const FIXED_BYTES = 56;
 export const INT_NULL = -2147483648;
+/** flags: the consumer forgets every meta id it knows before decoding this record. */
+export const FLAG_RESET = 1;
 
 const META = ['name', 'levelname', 'pathname', 'filename', 'module', 'funcName', 'threadName', 'processName', 'taskName'] as const;
 const NUM = ['created', 'msecs', 'relativeCreated', 'levelno', 'lineno', 'thread', 'process'] as const;
 /** Attributes prepare() clears, or that travel in fixed slots. */
 const SKIP = new Set<string>([...META, ...NUM, 'msg', 'message', 'args', 'exc_info', 'exc_text', 'stack_info', 'asctime']);
-/** Own attributes a fresh LogRecord has: anything after them may be an extra. */
-const BASE_KEYS = Object.keys(new LogRecord('', 0, '', 0, '', null, null)).length;
+/** Own attributes of a fresh LogRecord, in order. */
+const BASE_NAMES = Object.keys(new LogRecord('', 0, '', 0, '', null, null));
+const BASE_N = BASE_NAMES.length;
+const BASE_LAST = BASE_N - 1;
+/** The fast extras test relies on the constructor's first and last attribute. */
+const FAST_EXTRA = BASE_NAMES[0] === 'name' && BASE_NAMES[BASE_LAST] === 'taskName';
 
 interface MetaEntry {
   r: Record<string, unknown>;
@@ -36,6 +47,10 @@ interface MetaEntry {
   /** The same bytes as 32-bit words, copied word by word into the ring. */
   words: Int32Array;
   id: number;
+  /** The consumer has this id (bytes need not travel again). */
+  sent: boolean;
+  /** The previous entry for the same logger name. */
+  next: MetaEntry | undefined;
 }
 
 let nextMetaId = 1;
@@ -60,11 +75,44 @@ function jsonSafe(v: unknown): unknown {
 /** The producer-side encoder: caches the string attributes per logger name. */
 export class RecordEncoder {
   readonly #meta = new Map<unknown, MetaEntry>();
+  /** The next record must carry FLAG_RESET (a new encoder, or its cache was cleared). */
+  reset = true;
+
+  /** Entries created since the consumer was last told to reset (bounds both caches). */
+  #created = 0;
 
   /** Encoded meta bytes (and their id) for the record's string attributes. */
   meta(r: Record<string, unknown>): MetaEntry {
-    const e = this.#meta.get(r.name);
-    if (e !== undefined) {
+    // the last entry used, checked without a map lookup (a burst from one call site)
+    const last = this.#last;
+    if (last !== undefined) {
+      const c = last.r;
+      if (
+        c.name === r.name &&
+        c.levelname === r.levelname &&
+        c.pathname === r.pathname &&
+        c.funcName === r.funcName &&
+        c.threadName === r.threadName &&
+        c.filename === r.filename &&
+        c.module === r.module &&
+        c.processName === r.processName &&
+        c.taskName === r.taskName
+      ) {
+        return last;
+      }
+    }
+    const e = this.#lookup(r);
+    this.#last = e;
+    return e;
+  }
+
+  #last: MetaEntry | undefined = undefined;
+
+  #lookup(r: Record<string, unknown>): MetaEntry {
+    const head = this.#meta.get(r.name);
+    let depth = 0;
+    // a short chain per logger name: records of several levels (or functions) each keep their entry
+    for (let e = head; e !== undefined; e = e.next) {
       const c = e.r;
       if (
         c.levelname === r.levelname &&
@@ -78,6 +126,10 @@ export class RecordEncoder {
       ) {
         return e;
       }
+      if (++depth >= 8) {
+        e.next = undefined;
+        break;
+      }
     }
     const snap: Record<string, unknown> = {};
     for (const k of META) snap[k] = r[k];
@@ -85,31 +137,58 @@ export class RecordEncoder {
     const padded = new Uint8Array((json.length + 3) & ~3).fill(0x20);
     padded.set(json);
     const bytes = Buffer.from(padded.buffer);
-    if (this.#meta.size > 1024) this.#meta.clear();
-    const entry = { r: snap, bytes, words: new Int32Array(padded.buffer), id: nextMetaId++ };
+    let next = head;
+    if (++this.#created > 1024) {
+      this.#meta.clear();
+      this.#last = undefined;
+      this.#created = 1;
+      this.reset = true;
+      next = undefined;
+    }
+    const entry: MetaEntry = { r: snap, bytes, words: new Int32Array(padded.buffer), id: nextMetaId++, sent: false, next };
     this.#meta.set(r.name, entry);
     return entry;
   }
 
-  /** JSON of the attributes that are not standard (extra=…), or '' when there are none. */
+  /**
+   * JSON of the attributes that are not standard (extra=…, or set by a filter),
+   * or '' when there are none. Fast test without allocation: the enumerable
+   * keys of a LogRecord are its constructor's (from 'name' to 'taskName', in
+   * order) and then what was added, so a record whose keys start with 'name',
+   * have 'taskName' at the constructor's last position and continue with at
+   * most `message`/`asctime` (set by format()) has no extras. Integer-like keys
+   * (enumerated first), re-added or missing standard attributes, inherited
+   * enumerable keys and anything else take the full scan. (Only a record with
+   * a deleted standard attribute *and* a re-added 'taskName' could hide an
+   * extra from this test.)
+   */
   extra(r: Record<string, unknown>): string {
-    const keys = Object.keys(r);
-    if (keys.length <= BASE_KEYS) return '';
-    let out: Record<string, unknown> | null = null;
-    for (let i = BASE_KEYS; i < keys.length; i++) {
-      const k = keys[i]!;
-      if (SKIP.has(k)) continue;
-      const v = r[k];
-      if (typeof v === 'function' || typeof v === 'symbol') continue;
-      (out ??= {})[k] = v;
+    if (!FAST_EXTRA) return extraScan(r);
+    let i = 0;
+    for (const k in r) {
+      if (i >= BASE_LAST) {
+        if (i === BASE_LAST ? k !== 'taskName' : k !== 'message' && k !== 'asctime') return extraScan(r);
+      } else if (i === 0 && k !== 'name') return extraScan(r);
+      i++;
     }
-    if (out === null) return '';
-    try {
-      return JSON.stringify(out);
-    } catch {
-      for (const k of Object.keys(out)) out[k] = jsonSafe(out[k]);
-      return JSON.stringify(out);
-    }
+    return i < BASE_N ? extraScan(r) : '';
+  }
+}
+
+function extraScan(r: Record<string, unknown>): string {
+  let out: Record<string, unknown> | null = null;
+  for (const k of Object.keys(r)) {
+    if (SKIP.has(k)) continue;
+    const v = r[k];
+    if (typeof v === 'function' || typeof v === 'symbol') continue;
+    (out ??= {})[k] = v;
+  }
+  if (out === null) return '';
+  try {
+    return JSON.stringify(out);
+  } catch {
+    for (const k of Object.keys(out)) out[k] = jsonSafe(out[k]);
+    return JSON.stringify(out);
   }
 }
 
@@ -147,59 +226,93 @@ export function jsonRecord(r: Record<string, unknown>, msg: string): string {
   return JSON.stringify(d);
 }
 
-/** Consumer-side cache of decoded meta arrays, by the producer's meta id. */
+/**
+ * A decoded record: a constructor assigning every attribute, so V8 keeps them
+ * in-object (cheaper to build and to read than Object.create + assignments).
+ * Its prototype is LogRecord's: `instanceof LogRecord` and every method hold.
+ */
+const WireRecord = function (this: Record<string, unknown>, meta: unknown[], msg: string, levelno: number, lineno: number | null, created: number, msecs: number, relativeCreated: number, thread: number | null, process: number | null) {
+  // Same attribute order as the LogRecord constructor, so records share one shape.
+  this.name = meta[0];
+  this.msg = msg;
+  this.args = null;
+  this.levelname = meta[1];
+  this.levelno = levelno;
+  this.pathname = meta[2];
+  this.filename = meta[3];
+  this.module = meta[4];
+  this.exc_info = null;
+  this.exc_text = null;
+  this.stack_info = null;
+  this.lineno = lineno;
+  this.funcName = meta[5];
+  this.created = created;
+  this.msecs = msecs;
+  this.relativeCreated = relativeCreated;
+  this.thread = thread;
+  this.threadName = meta[6];
+  this.processName = meta[7];
+  this.process = process;
+  this.taskName = meta[8];
+  this.message = msg;
+} as unknown as new (meta: unknown[], msg: string, levelno: number, lineno: number | null, created: number, msecs: number, relativeCreated: number, thread: number | null, process: number | null) => LogRecord;
+WireRecord.prototype = LogRecord.prototype;
+
+type Utf8Slicer = Buffer & { utf8Slice(start: number, end: number): string };
+
+/** Consumer-side cache of decoded meta arrays, by the producer's meta id (bounded by the producer's FLAG_RESET). */
 export class RecordDecoder {
   readonly #byId = new Map<number, unknown[]>();
+  /** Meta parsed by the last decode, cached by commit() once the record is known not torn. */
+  #newId = 0;
+  #newMeta: unknown[] | null = null;
+  #newReset = false;
 
-  /** Decode a binary payload straight into a LogRecord (the attributes makeLogRecord would set). */
+  /**
+   * Decode a binary payload straight into a LogRecord (the attributes
+   * makeLogRecord would set). Leaves the cache alone: call commit() once the
+   * slot is confirmed (a record dropped meanwhile may have been torn).
+   */
   decode(buf: Buffer, f64: Float64Array, i32: Int32Array, p: number, len: number): LogRecord {
     const fi = p >> 3;
     const ii = (p + 24) >> 2;
     const metaLen = i32[ii + 4]!;
     const extraLen = i32[ii + 5]!;
     const metaId = i32[ii + 6]!;
+    const reset = (i32[ii + 7]! & FLAG_RESET) !== 0;
     let q = p + FIXED_BYTES;
-    let meta = this.#byId.get(metaId);
+    let meta = reset ? undefined : this.#byId.get(metaId);
+    this.#newMeta = null;
     if (meta === undefined) {
-      meta = JSON.parse(buf.toString('utf8', q, q + metaLen)) as unknown[];
-      if (this.#byId.size > 4096) this.#byId.clear();
-      this.#byId.set(metaId, meta);
+      if (metaLen === 0) throw new Error(`logflume queue: record refers to unknown meta id ${metaId}`);
+      meta = JSON.parse((buf as Utf8Slicer).utf8Slice(q, q + metaLen)) as unknown[];
+      this.#newId = metaId;
+      this.#newMeta = meta;
+      this.#newReset = reset;
     }
     q += metaLen;
     let extra: object | null = null;
     if (extraLen > 0) {
-      extra = JSON.parse(buf.toString('utf8', q, q + extraLen)) as object;
+      extra = JSON.parse((buf as Utf8Slicer).utf8Slice(q, q + extraLen)) as object;
       q += extraLen;
     }
-    const msg = buf.toString('utf8', q, p + len);
+    const msg = (buf as Utf8Slicer).utf8Slice(q, p + len);
     const ln = i32[ii + 1]!;
     const th = i32[ii + 2]!;
     const pr = i32[ii + 3]!;
-    // Same attribute order as the LogRecord constructor, so records share one shape.
-    const r = Object.create(LogRecord.prototype) as LogRecord;
-    r.name = meta[0] as string;
-    r.msg = msg;
-    r.args = null;
-    r.levelname = meta[1] as string;
-    r.levelno = i32[ii]!;
-    r.pathname = meta[2] as string;
-    r.filename = meta[3] as string;
-    r.module = meta[4] as string;
-    r.exc_info = null;
-    r.exc_text = null;
-    r.stack_info = null;
-    r.lineno = ln === INT_NULL ? (null as unknown as number) : ln;
-    r.funcName = meta[5] as string | null;
-    r.created = f64[fi]!;
-    r.msecs = f64[fi + 1]!;
-    r.relativeCreated = f64[fi + 2]!;
-    r.thread = th === INT_NULL ? null : th;
-    r.threadName = meta[6] as string | null;
-    r.processName = meta[7] as string | null;
-    r.process = pr === INT_NULL ? null : pr;
-    r.taskName = meta[8] as string | null;
-    r.message = msg;
+    const r = new WireRecord(meta, msg, i32[ii]!, ln === INT_NULL ? null : ln, f64[fi]!, f64[fi + 1]!, f64[fi + 2]!, th === INT_NULL ? null : th, pr === INT_NULL ? null : pr);
     if (extra !== null) Object.assign(r, extra);
     return r;
+  }
+
+  /** The last decoded record was taken: remember the meta it introduced. */
+  commit(): void {
+    const meta = this.#newMeta;
+    if (meta === null) return;
+    this.#newMeta = null;
+    // a reset comes with the producer's new cache; 4096 is only reached on 'drop-oldest'
+    // rings, whose records all carry their bytes
+    if (this.#newReset || this.#byId.size >= 4096) this.#byId.clear();
+    this.#byId.set(this.#newId, meta);
   }
 }

@@ -24,25 +24,39 @@ export const STATE_STOPPED = 2;
 export const STATE_DEAD = -2;
 
 // ---- ring state block (one per producer thread) ----
-/** Bytes consumed so far, mod 2^31 (position = READ & (capacity - 1)); advanced by CAS. */
-export const READ = 0;
-/** Bytes written so far, mod 2^31 (producer only; informational for the consumer). */
-export const WRITE = 1;
-/** Bytes in use, headers and wrap padding included. */
-export const USED = 2;
-/** Records in the ring. */
-export const RECORDS = 3;
-/** Records dropped by the overflow policy, cumulative. */
-export const DROPPED = 4;
+// A classic SPSC layout: what the producer writes per record and what the
+// consumer writes per record live on separate 128-byte blocks (two cache lines,
+// so the adjacent-line prefetcher does not pair them), and each side caches the
+// other's counters, re-reading them only when its cached view says full
+// (producer) or empty (consumer). Bytes and records in use are derived:
+// WRITE − READ and WRITTEN − TAKEN. Slots written only on rare events (drops,
+// waits, close) share the first block, which both sides only read per record.
+
+// -- shared, rarely written (block 0) --
+/** Records dropped by the overflow policy, cumulative (producer). */
+export const DROPPED = 0;
 /** Bumped by the consumer after freeing space while a producer waits. */
-export const FREED_SEQ = 5;
+export const FREED_SEQ = 1;
 /** 1 while a producer waits (policy 'block') on FREED_SEQ. */
-export const PRODUCER_WAITING = 6;
+export const PRODUCER_WAITING = 2;
 /** 1 once the sentinel was written: later records are dropped. */
-export const CLOSED = 7;
+export const CLOSED = 3;
 /** The ring's record limit (0: none), set at allocation; the consumer's low-water mark uses it. */
-export const MAX_RECORDS = 8;
-export const RING_SLOTS = 16;
+export const MAX_RECORDS = 4;
+
+// -- producer-owned (block 1) --
+/** Bytes written so far (headers and wrap padding included), mod 2^31; position = WRITE & (capacity - 1). Publishes a record. */
+export const WRITE = 32;
+/** Records written so far, mod 2^32 (Int32 wrap-around arithmetic). */
+export const WRITTEN = 33;
+
+// -- consumer-owned (block 2; the producer touches it only to drop the oldest or when its cached view says full) --
+/** Bytes consumed so far, mod 2^31; advanced by CAS (the producer's 'drop-oldest' races the consumer). */
+export const READ = 64;
+/** Records taken off the ring so far (read or dropped as oldest), mod 2^32. */
+export const TAKEN = 65;
+
+export const RING_SLOTS = 96;
 /** Bytes of the state block in front of the data region. */
 export const RING_HEADER_BYTES = RING_SLOTS * 4;
 

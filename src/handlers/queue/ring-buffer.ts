@@ -6,15 +6,16 @@
  * the others. The read position is advanced with compare-and-swap so the
  * producer can also drop the oldest record (policy 'drop-oldest').
  *
- * Layout: RING_HEADER_BYTES of Int32 state (see indexes.ts), then `capacity`
- * bytes of messages, each 8-aligned: an Int32 length (or MSG_WRAP/MSG_END), an
+ * Layout: RING_HEADER_BYTES of Int32 state (see indexes.ts: producer-owned and
+ * consumer-owned counters on separate cache lines, each side caching the
+ * other's), then `capacity` bytes of messages, each 8-aligned: an Int32 length (or MSG_WRAP/MSG_END), an
  * Int32 kind, then the payload (codec.ts), padded to 8 bytes.
  */
 import {
   READ,
   WRITE,
-  USED,
-  RECORDS,
+  WRITTEN,
+  TAKEN,
   DROPPED,
   FREED_SEQ,
   PRODUCER_WAITING,
@@ -31,7 +32,7 @@ import {
   STATE_DEAD,
   STATE_STOPPED,
 } from './indexes.js';
-import { RecordEncoder, RecordDecoder, binaryShape, jsonRecord, KIND_BINARY, KIND_JSON, FIXED_BYTES, INT_NULL } from './codec.js';
+import { RecordEncoder, RecordDecoder, binaryShape, jsonRecord, KIND_BINARY, KIND_JSON, FIXED_BYTES, INT_NULL, FLAG_RESET } from './codec.js';
 import { makeLogRecord, type LogRecord } from '../../log-record.js';
 
 /** Overflow policies of the shared ring ('raise' is not offered: a log call never throws). */
@@ -94,6 +95,12 @@ export function allocateRing(maxBytes = 4 * 1024 * 1024, maxRecords = 0): Shared
   return sab;
 }
 
+/** Records waiting in a ring (written and not yet taken), from any thread. */
+export function ringPending(sab: SharedArrayBuffer): number {
+  const st = new Int32Array(sab, 0, RING_SLOTS);
+  return (Atomics.load(st, WRITTEN) - Atomics.load(st, TAKEN)) | 0;
+}
+
 /**
  * The producer side: the queue object a QueueHandler writes to. `putPrepared`
  * encodes a record straight into the ring; `put_nowait(record)` accepts a
@@ -106,7 +113,14 @@ export class RingProducer {
   readonly #f64: Float64Array;
   readonly #buf: Buffer;
   readonly #cap: number;
-  #w: number;
+  /** Bytes written (WRITE's value once published), mod 2^31. */
+  #W: number;
+  /** Records written (WRITTEN's value once published). */
+  #written: number;
+  /** Last READ seen: re-read only when the ring looks full. */
+  #rCache: number;
+  /** Last TAKEN seen: re-read only when the ring looks full by records. */
+  #takenCache: number;
   readonly #enc = new RecordEncoder();
   readonly maxRecords: number;
   readonly overflow: RingOverflow;
@@ -122,7 +136,11 @@ export class RingProducer {
     this.#i32 = new Int32Array(d.ring, RING_HEADER_BYTES, this.#cap >> 2);
     this.#f64 = new Float64Array(d.ring, RING_HEADER_BYTES, this.#cap >> 3);
     this.#buf = Buffer.from(d.ring, RING_HEADER_BYTES, this.#cap);
-    this.#w = Atomics.load(this.#st, WRITE) & (this.#cap - 1);
+    // a producer re-attaching (same thread, new realm) resumes where the last one stopped
+    this.#W = Atomics.load(this.#st, WRITE);
+    this.#written = Atomics.load(this.#st, WRITTEN);
+    this.#rCache = Atomics.load(this.#st, READ);
+    this.#takenCache = Atomics.load(this.#st, TAKEN);
     this.maxRecords = d.maxRecords;
     this.overflow = d.overflow;
     this.blockTimeout = d.blockTimeout;
@@ -134,7 +152,7 @@ export class RingProducer {
   }
   /** Records waiting in the ring. */
   qsize(): number {
-    return Atomics.load(this.#st, RECORDS);
+    return ringPending(this.descriptor.ring);
   }
   /** Data capacity in bytes. */
   get capacity(): number {
@@ -155,20 +173,21 @@ export class RingProducer {
    */
   putPrepared(record: LogRecord | Record<string, unknown>, msg: string): number {
     const r = record as Record<string, unknown>;
-    const st = this.#st;
-    if (st[CLOSED] !== 0 || this.#ctl[CTL_STATE] === STATE_DEAD) return this.#drop();
+    if (this.#st[CLOSED] !== 0 || this.#ctl[CTL_STATE] === STATE_DEAD) return this.#drop();
     if (!binaryShape(r)) return this.#putJson(jsonRecord(r, msg));
-    const me = this.#enc.meta(r);
-    const meta = me.bytes;
-    const extra = this.#enc.extra(r);
-    const fixed = MSG_HEADER + FIXED_BYTES + meta.length;
+    const enc = this.#enc;
+    const me = enc.meta(r);
+    // meta bytes travel once per id, unless 'drop-oldest' may drop the record that carried them
+    const metaLen = me.sent ? 0 : me.bytes.length;
+    const extra = enc.extra(r);
+    const fixed = MSG_HEADER + FIXED_BYTES + metaLen;
     const res = this.#reserve(fixed + (extra.length + msg.length) * 3, fixed, extra, msg);
     if (res < 0) return this.#drop();
-    const pos = this.#w;
+    const cap = this.#cap;
+    const pos = this.#W & (cap - 1);
     const p = pos + MSG_HEADER;
     const f64 = this.#f64;
     const i32 = this.#i32;
-    const buf = this.#buf;
     const fi = p >> 3;
     f64[fi] = r.created as number;
     f64[fi + 1] = r.msecs as number;
@@ -178,33 +197,38 @@ export class RingProducer {
     i32[ii + 1] = r.lineno === null ? INT_NULL : (r.lineno as number);
     i32[ii + 2] = r.thread === null ? INT_NULL : (r.thread as number);
     i32[ii + 3] = r.process === null ? INT_NULL : (r.process as number);
-    i32[ii + 4] = meta.length;
+    i32[ii + 4] = metaLen;
     i32[ii + 6] = me.id;
+    i32[ii + 7] = enc.reset ? FLAG_RESET : 0;
+    enc.reset = false;
     let q = p + FIXED_BYTES;
-    // word copy: TypedArray#set from a private buffer into shared memory takes a slow path
-    const words = me.words;
-    const wi = q >> 2;
-    for (let k = 0; k < words.length; k++) i32[wi + k] = words[k]!;
-    q += meta.length;
+    if (metaLen > 0) {
+      // word copy: TypedArray#set from a private buffer into shared memory takes a slow path
+      const words = me.words;
+      const wi = q >> 2;
+      for (let k = 0; k < words.length; k++) i32[wi + k] = words[k]!;
+      q += metaLen;
+      me.sent = this.overflow !== 'drop-oldest';
+    }
     let xl = 0;
     if (extra.length > 0) {
-      xl = buf.write(extra, q, this.#cap - q, 'utf8');
+      xl = this.#buf.write(extra, q, cap - q, 'utf8');
       q += xl;
     }
     i32[ii + 5] = xl;
-    q += writeUtf8(buf as Utf8Buffer, msg, q, this.#cap - q);
+    q += writeUtf8(this.#buf as Utf8Buffer, msg, q, cap - q);
     i32[(pos >> 2) + 1] = KIND_BINARY;
-    this.#commit(pos, q - p, res);
+    this.#commit(pos, q - p);
     return this.#lastDropped;
   }
 
   #putJson(s: string): number {
     const res = this.#reserve(MSG_HEADER + s.length * 3, MSG_HEADER, '', s);
     if (res < 0) return this.#drop();
-    const pos = this.#w;
+    const pos = this.#W & (this.#cap - 1);
     const n = this.#buf.write(s, pos + MSG_HEADER, this.#cap - pos - MSG_HEADER, 'utf8');
     this.#i32[(pos >> 2) + 1] = KIND_JSON;
-    this.#commit(pos, n, res);
+    this.#commit(pos, n);
     return this.#lastDropped;
   }
 
@@ -213,18 +237,20 @@ export class RingProducer {
   /**
    * Find room for a message of at most `upper` bytes (exact size: `fixed` plus
    * the UTF-8 length of s1 and s2, computed only when the bound does not fit),
-   * applying the overflow policy. Leaves the write
-   * position in #w (after a wrap) and returns the wrap padding, or -1 to drop.
+   * applying the overflow policy. The fast path only looks at this thread's
+   * cached view of the consumer's counters. After a wrap, #W points at the
+   * start of the data region (the padding is published with the record).
+   * Returns the wrap padding, or -1 to drop.
    */
   #reserve(upper: number, fixed: number, s1: string, s2: string): number {
-    const st = this.#st;
     const cap = this.#cap;
     this.#lastDropped = 0;
-    const w = this.#w;
+    const W = this.#W;
+    const w = W & (cap - 1);
     const contiguous = cap - w;
     let need = align8(upper);
     let pad = 0;
-    if (need > contiguous || Atomics.load(st, USED) + need > cap || (this.maxRecords > 0 && Atomics.load(st, RECORDS) >= this.maxRecords)) {
+    if (need > contiguous || ((W - this.#rCache) & POS_MASK) + need > cap || (this.maxRecords > 0 && ((this.#written - this.#takenCache) | 0) >= this.maxRecords)) {
       need = align8(fixed + (s1.length > 0 ? Buffer.byteLength(s1, 'utf8') : 0) + Buffer.byteLength(s2, 'utf8'));
       if (need > cap >> 1) return -1; // a single record may use at most half the ring
       if (need > contiguous) pad = contiguous;
@@ -236,25 +262,25 @@ export class RingProducer {
     }
     if (pad > 0) {
       this.#i32[w >> 2] = MSG_WRAP;
-      this.#w = 0;
+      this.#W = (W + pad) & POS_MASK;
     }
     return pad;
   }
 
-  #commit(pos: number, payload: number, pad: number): void {
+  /** Publish the message at `pos` (the wrap padding before it, if any, goes with it). */
+  #commit(pos: number, payload: number): void {
     const st = this.#st;
-    const size = align8(MSG_HEADER + payload);
     this.#i32[pos >> 2] = payload;
-    let w = pos + size;
-    if (w >= this.#cap) w = 0;
-    this.#w = w;
-    st[WRITE] = w; // informational only (a producer re-attaching resumes here); USED publishes the write
-    Atomics.add(st, RECORDS, 1);
-    Atomics.add(st, USED, size + pad);
-    // Wake the worker only if it may be asleep. The worker sets CTL_SLEEPING and then
-    // re-checks USED before waiting; both are sequentially consistent, so either it sees
-    // this record or we see its flag.
-    if (Atomics.load(this.#ctl, CTL_SLEEPING) !== 0) this.#ring();
+    const W = (this.#W + align8(MSG_HEADER + payload)) & POS_MASK;
+    this.#W = W;
+    st[WRITTEN] = this.#written = (this.#written + 1) | 0; // made visible by the store below
+    Atomics.store(st, WRITE, W);
+    // Wake the worker only if it may be asleep. The worker reads the doorbell, sets
+    // CTL_SLEEPING and then re-checks WRITE before waiting; all sequentially consistent,
+    // so either it sees this record or we see its flag. Only the producer that clears the
+    // flag rings: one futex wake per sleep, not one per record until the worker runs.
+    const ctl = this.#ctl;
+    if (Atomics.load(ctl, CTL_SLEEPING) !== 0 && Atomics.compareExchange(ctl, CTL_SLEEPING, 1, 0) === 1) this.#ring();
   }
 
   /** Write the sentinel (Python's `_sentinel`): the worker stops after the records before it. Returns false if it could not. */
@@ -264,23 +290,22 @@ export class RingProducer {
     const need = MSG_HEADER;
     const deadline = performance.now() + Math.max(this.blockTimeout, 1000);
     try {
-      while (Atomics.load(st, USED) + need > this.#cap) {
+      while (!this.#fitsBytes(need)) {
         if (this.#ctl[CTL_STATE] === STATE_DEAD || performance.now() > deadline) return false;
         const seq = Atomics.load(st, FREED_SEQ);
         Atomics.store(st, PRODUCER_WAITING, 1);
-        if (Atomics.load(st, USED) + need <= this.#cap) break;
+        if (this.#fitsBytes(need)) break;
         this.#ring();
         Atomics.wait(st, FREED_SEQ, seq, 50);
       }
     } finally {
       Atomics.store(st, PRODUCER_WAITING, 0);
     }
-    const w = this.#w;
-    this.#i32[w >> 2] = MSG_END;
-    this.#w = w + need >= this.#cap ? 0 : w + need;
+    // messages are 8-aligned, so 8 contiguous bytes are always left before the end
+    this.#i32[(this.#W & (this.#cap - 1)) >> 2] = MSG_END;
+    this.#W = (this.#W + need) & POS_MASK;
     Atomics.store(st, CLOSED, 1);
-    Atomics.store(st, WRITE, this.#w);
-    Atomics.add(st, USED, need);
+    Atomics.store(st, WRITE, this.#W);
     this.#ring();
     return true;
   }
@@ -296,9 +321,20 @@ export class RingProducer {
     return 1;
   }
 
+  /** True when `need` bytes are free (re-reads the consumer's position). */
+  #fitsBytes(need: number): boolean {
+    const r = Atomics.load(this.#st, READ);
+    this.#rCache = r;
+    return ((this.#W - r) & POS_MASK) + need <= this.#cap;
+  }
+
+  /** True when `need` bytes and one record slot are free (re-reads the consumer's counters). */
   #fits(need: number): boolean {
-    const st = this.#st;
-    return Atomics.load(st, USED) + need <= this.#cap && (this.maxRecords <= 0 || Atomics.load(st, RECORDS) < this.maxRecords);
+    if (!this.#fitsBytes(need)) return false;
+    if (this.maxRecords <= 0) return true;
+    const t = Atomics.load(this.#st, TAKEN);
+    this.#takenCache = t;
+    return ((this.#written - t) | 0) < this.maxRecords;
   }
 
   /** Apply the overflow policy until `need` bytes and one record slot are free. Returns records dropped, or -1 to drop the new one. */
@@ -333,24 +369,26 @@ export class RingProducer {
     }
   }
 
-  /** Drop the oldest record (CAS on READ, racing the consumer). */
+  /**
+   * Drop the oldest published record (CAS on READ, racing the consumer, which
+   * discards what it decoded when its own CAS then fails). Returns false when
+   * there is nothing to drop.
+   */
   #dropOldest(): boolean {
     const st = this.#st;
     const cap = this.#cap;
     for (;;) {
-      if (Atomics.load(st, USED) === 0) return false;
       const r = Atomics.load(st, READ);
+      if (r === this.#W) return false;
       const pos = r & (cap - 1);
       const h = this.#i32[pos >> 2]!;
       if (h === MSG_WRAP) {
-        if (Atomics.compareExchange(st, READ, r, (r + (cap - pos)) & POS_MASK) === r) Atomics.sub(st, USED, cap - pos);
+        Atomics.compareExchange(st, READ, r, (r + (cap - pos)) & POS_MASK);
         continue;
       }
       if (h === MSG_END) return false;
-      const size = align8(MSG_HEADER + h);
-      if (Atomics.compareExchange(st, READ, r, (r + size) & POS_MASK) === r) {
-        Atomics.sub(st, RECORDS, 1);
-        Atomics.sub(st, USED, size);
+      if (Atomics.compareExchange(st, READ, r, (r + align8(MSG_HEADER + h)) & POS_MASK) === r) {
+        Atomics.add(st, TAKEN, 1);
         return true;
       }
     }
@@ -368,7 +406,10 @@ export class RingConsumer {
   readonly #f64: Float64Array;
   readonly #buf: Buffer;
   readonly #cap: number;
+  readonly #sab: SharedArrayBuffer;
   readonly #dec = new RecordDecoder();
+  /** Last WRITE seen: re-read only when the ring looks empty. */
+  #wCache: number;
   /** DROPPED value already reported as a warning record. */
   reportedDrops = 0;
   /** True once the sentinel was read. */
@@ -378,12 +419,14 @@ export class RingConsumer {
 
   constructor(id: number, sab: SharedArrayBuffer) {
     this.id = id;
+    this.#sab = sab;
     this.#st = new Int32Array(sab, 0, RING_SLOTS);
     this.#maxRecords = this.#st[MAX_RECORDS]!;
     this.#cap = sab.byteLength - RING_HEADER_BYTES;
     this.#i32 = new Int32Array(sab, RING_HEADER_BYTES, this.#cap >> 2);
     this.#f64 = new Float64Array(sab, RING_HEADER_BYTES, this.#cap >> 3);
     this.#buf = Buffer.from(sab, RING_HEADER_BYTES, this.#cap);
+    this.#wCache = Atomics.load(this.#st, READ);
   }
 
   /** Records dropped by the producer's overflow policy so far. */
@@ -392,11 +435,12 @@ export class RingConsumer {
   }
   /** Records waiting. */
   get pending(): number {
-    return Atomics.load(this.#st, RECORDS);
+    return ringPending(this.#sab);
   }
-  /** True when nothing (not even a sentinel) is waiting. */
+  /** True when nothing (not even a sentinel) is waiting (fresh reads: the worker's sleep check relies on it). */
   get empty(): boolean {
-    return Atomics.load(this.#st, USED) === 0;
+    const r = Atomics.load(this.#st, READ);
+    return Atomics.load(this.#st, WRITE) === r;
   }
 
   /**
@@ -408,17 +452,22 @@ export class RingConsumer {
     const st = this.#st;
     const cap = this.#cap;
     for (;;) {
-      if (Atomics.load(st, USED) === 0) return null;
       const r = Atomics.load(st, READ);
+      // READ may pass a stale cached WRITE when the producer drops the oldest: distance > cap then
+      const avail = (this.#wCache - r) & POS_MASK;
+      if (avail === 0 || avail > cap) {
+        const w = Atomics.load(st, WRITE); // read after READ, so it is never behind it
+        this.#wCache = w;
+        if (w === r) return null;
+      }
       const pos = r & (cap - 1);
       const h = this.#i32[pos >> 2]!;
       if (h === MSG_WRAP) {
-        if (Atomics.compareExchange(st, READ, r, (r + (cap - pos)) & POS_MASK) === r) Atomics.sub(st, USED, cap - pos);
+        Atomics.compareExchange(st, READ, r, (r + (cap - pos)) & POS_MASK);
         continue;
       }
       if (h === MSG_END) {
         if (Atomics.compareExchange(st, READ, r, (r + MSG_HEADER) & POS_MASK) === r) {
-          Atomics.sub(st, USED, MSG_HEADER);
           this.ended = true;
           return END;
         }
@@ -432,15 +481,20 @@ export class RingConsumer {
       } catch (e) {
         err = e;
       }
-      const size = align8(MSG_HEADER + h);
-      if (Atomics.compareExchange(st, READ, r, (r + size) & POS_MASK) !== r) continue; // the producer dropped it meanwhile
-      const records = Atomics.sub(st, RECORDS, 1) - 1;
-      const used = Atomics.sub(st, USED, size) - size;
+      const next = (r + align8(MSG_HEADER + h)) & POS_MASK;
+      if (Atomics.compareExchange(st, READ, r, next) !== r) continue; // the producer dropped it meanwhile
+      this.#dec.commit();
+      const taken = (Atomics.add(st, TAKEN, 1) + 1) | 0;
       // Wake a blocked producer only at the low-water mark (half empty), so it writes a
       // burst per wake-up instead of ping-ponging one record per futex wake.
-      if (Atomics.load(st, PRODUCER_WAITING) !== 0 && used <= cap >> 1 && (this.#maxRecords === 0 || records <= this.#maxRecords >> 1)) {
-        Atomics.add(st, FREED_SEQ, 1);
-        Atomics.notify(st, FREED_SEQ);
+      // PRODUCER_WAITING lives on the rarely written block: reading it costs no line transfer.
+      if (Atomics.load(st, PRODUCER_WAITING) !== 0) {
+        const used = (Atomics.load(st, WRITE) - next) & POS_MASK;
+        const records = (Atomics.load(st, WRITTEN) - taken) | 0;
+        if (used <= cap >> 1 && (this.#maxRecords === 0 || records <= this.#maxRecords >> 1)) {
+          Atomics.add(st, FREED_SEQ, 1);
+          Atomics.notify(st, FREED_SEQ);
+        }
       }
       if (err !== null) throw err;
       return rec!;
