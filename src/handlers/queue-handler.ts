@@ -1,6 +1,8 @@
 import { Handler } from '../handler.js';
 import { NOTSET, type Level } from '../levels.js';
 import { LogRecord } from '../log-record.js';
+import { defaultFormatter } from '../formatter.js';
+import { numbersFormatSafely } from '../internal/pyformat.js';
 
 /**
  * Anything a QueueHandler can put records into: Python's `queue.Queue`
@@ -72,8 +74,17 @@ export class QueueHandler extends Handler {
    * is formatted once and encoded as prepare() would have left it.
    */
   override emit(record: LogRecord): void {
-    const q = this.queue as QueueLike & { putPrepared?: (r: LogRecord, msg: string) => number };
+    const q = this.queue as QueueLike & { putPrepared?: (r: LogRecord, msg: string, args?: readonly number[] | null) => number; consumerKeepsUp?: () => boolean };
     if (q.putPrepared !== undefined && this.prepare === QueueHandler.prototype.prepare && this.enqueue === QueueHandler.prototype.enqueue) {
+      // A message of a format and numbers, to be formatted by default: while the listener
+      // keeps up, send the parts and let it merge them (only when the merge cannot fail,
+      // so the record is the one prepare() would have sent).
+      const args = record.args;
+      if (this.formatter === null && Array.isArray(args) && args.length > 0 && deferrable(record) && q.consumerKeepsUp?.() === true && numbersFormatSafely(record.msg as string, args)) {
+        const d = q.putPrepared(record, record.msg as string, args as number[]);
+        if (d > 0) this.dropped += d;
+        return;
+      }
       const d = q.putPrepared(record, this.format(record));
       if (d > 0) this.dropped += d;
       return;
@@ -81,6 +92,21 @@ export class QueueHandler extends Handler {
     this.enqueue(this.prepare(record));
   }
 }
+
+/** Whether the default formatter's text for `record` is exactly `msg % args`. */
+function deferrable(record: LogRecord): boolean {
+  return (
+    typeof record.msg === 'string' &&
+    record.getMessage === recordGetMessage &&
+    !record.exc_info &&
+    !record.exc_text &&
+    !record.stack_info &&
+    defaultFormatter.format === defaultFormat &&
+    defaultFormatter.escape === 'none'
+  );
+}
+const recordGetMessage = LogRecord.prototype.getMessage;
+const defaultFormat = defaultFormatter.format;
 
 /** Python's `copy.copy(record)`: same class, own attributes copied shallowly. */
 export function copyRecord(record: LogRecord): LogRecord {

@@ -59,6 +59,8 @@ export interface Program {
   /** generated fast path for a tuple of exactly `fastArity` args (see pyformat.fast.ts), or null */
   fast?: ((args: readonly unknown[]) => string) | null;
   fastArity?: number;
+  /** per positional spec, what number it accepts without raising (see numbersFormatSafely); null: not applicable */
+  numSig?: string | null;
 }
 
 function parsePercent(fmt: string): Program {
@@ -379,6 +381,42 @@ function compiled(fmt: string): Program {
     cache.set(fmt, prog);
   }
   return prog;
+}
+
+/**
+ * Whether `fmt % args` is certain to succeed for this tuple of numbers, so the
+ * merge may be done later, elsewhere, with the same result (the queue sends
+ * such a message's parts and its listener merges them). Only plain positional
+ * conversions qualify: %s %r %a take any number, %d %i %u a finite one,
+ * %f %e %g (any case) any number, %x %X %o an integer; %c, '*', mapping keys
+ * '%%' with flags and parse errors never qualify.
+ */
+export function numbersFormatSafely(fmt: string, args: readonly unknown[]): boolean {
+  const prog = compiled(fmt);
+  let sig = prog.numSig;
+  if (sig === undefined) sig = prog.numSig = numberSignature(prog);
+  if (sig === null || sig.length !== args.length) return false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (typeof a !== 'number') return false;
+    const k = sig.charCodeAt(i);
+    if (k === 0x6e /* n: finite */ ? !Number.isFinite(a) : k === 0x69 /* i: integer */ ? !Number.isInteger(a) : false) return false;
+  }
+  return true;
+}
+
+function numberSignature(prog: Program): string | null {
+  let sig = '';
+  for (const it of prog.items) {
+    if (typeof it === 'string') continue;
+    if (it.err !== null || it.key !== null || it.width === STAR || it.prec === STAR) return null;
+    const c = it.conv;
+    if (c === 's' || c === 'r' || c === 'a' || c === 'f' || c === 'F' || c === 'e' || c === 'E' || c === 'g' || c === 'G') sig += 'a';
+    else if (c === 'd' || c === 'i' || c === 'u') sig += 'n';
+    else if (c === 'x' || c === 'X' || c === 'o') sig += 'i';
+    else return null;
+  }
+  return sig;
 }
 
 /** Python's `fmt % args`. `args` is interpreted as Python would see it: a JS array is a tuple; a plain object or Map (anything non-array, non-string object that is a mapping) is a mapping; anything else is a single value (a one-element tuple). Throws PyFormatError with Python's exact message text on misuse. Compiled formats are cached (bounded cache, e.g. 512 entries, so that a log call with a constant msg never re-parses).

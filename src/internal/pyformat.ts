@@ -4,7 +4,7 @@
 // into pyformat.*.ts; this module is the public surface.
 export { PyFormatError, pyStr, pyRepr, type CompiledFormat } from './pyformat.values.js';
 export { formatValue } from './pyformat.spec.js';
-export { percentFormat, compilePercentStyle } from './pyformat.percent.js';
+export { percentFormat, compilePercentStyle, numbersFormatSafely } from './pyformat.percent.js';
 export { compileBraceStyle } from './pyformat.brace.js';
 export { compileDollarStyle } from './pyformat.dollar.js';
 export { validateFormat } from './pyformat.validate.js';

@@ -20,7 +20,7 @@
  * levelno, …) travel as one JSON string instead (kind KIND_JSON).
  */
 import { LogRecord } from '../../log-record.js';
-import { pyStr } from '../../internal/pyformat.js';
+import { pyStr, percentFormat } from '../../internal/pyformat.js';
 
 export const KIND_BINARY = 1;
 export const KIND_JSON = 2;
@@ -28,6 +28,14 @@ export const FIXED_BYTES = 56;
 export const INT_NULL = -2147483648;
 /** flags: the consumer forgets every meta id it knows before decoding this record. */
 export const FLAG_RESET = 1;
+/**
+ * flags: the message travels as its parts — at the next 8-aligned offset an i32
+ * count (and 4 bytes of padding), that many f64 arguments, then the format text
+ * as UTF-8 to the end — and the consumer merges them (`fmt % args`). The
+ * producer only does this when the merge cannot fail (numbersFormatSafely), so
+ * the record is the one prepare() would have sent.
+ */
+export const FLAG_ARGS = 2;
 
 const META = ['name', 'levelname', 'pathname', 'filename', 'module', 'funcName', 'threadName', 'processName', 'taskName'] as const;
 const NUM = ['created', 'msecs', 'relativeCreated', 'levelno', 'lineno', 'thread', 'process'] as const;
@@ -296,7 +304,19 @@ export class RecordDecoder {
       extra = JSON.parse((buf as Utf8Slicer).utf8Slice(q, q + extraLen)) as object;
       q += extraLen;
     }
-    const msg = (buf as Utf8Slicer).utf8Slice(q, p + len);
+    let msg: string;
+    if ((i32[ii + 7]! & FLAG_ARGS) === 0) msg = (buf as Utf8Slicer).utf8Slice(q, p + len);
+    else {
+      q = (q + 7) & ~7;
+      const n = i32[q >> 2]!;
+      // a record being overwritten (drop-oldest racing this read) can show any bytes: bound them
+      if (!(n >= 0 && q + 8 + 8 * n <= p + len)) throw new Error(`logflume queue: bad argument count ${n}`);
+      const args: number[] = new Array(n);
+      const a0 = (q + 8) >> 3;
+      for (let k = 0; k < n; k++) args[k] = f64[a0 + k]!;
+      q += 8 + 8 * n;
+      msg = percentFormat((buf as Utf8Slicer).utf8Slice(q, p + len), args);
+    }
     const ln = i32[ii + 1]!;
     const th = i32[ii + 2]!;
     const pr = i32[ii + 3]!;

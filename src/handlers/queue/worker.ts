@@ -15,7 +15,7 @@ import type { Handler, LogRecord } from '../../index.js';
 import { ConfigError } from '../../errors.js';
 import { reportLoggingError } from '../../internal/report.js';
 import { droppedRecordsWarning } from '../queue-listener.js';
-import { RingConsumer, END } from './ring-buffer.js';
+import { RingConsumer, END, prefaultRing } from './ring-buffer.js';
 import { CTL_DOORBELL, CTL_SLEEPING, CTL_FLUSH_REQ, CTL_FLUSHED, CTL_STATE, STATE_READY, STATE_STOPPED, STATE_DEAD } from './indexes.js';
 import type { WorkerInit, ToWorker, FromWorker } from './protocol.js';
 import type { HandlerSpec, ModuleHandlerSpec, DictHandlerSpec } from './specs.js';
@@ -198,6 +198,7 @@ async function main(): Promise<void> {
     parentPort!.close();
     return;
   }
+  for (const r of init.rings) prefaultRing(r.sab);
   Atomics.store(ctl, CTL_STATE, STATE_READY);
   post({ code: 'READY', handlers: handlers.length });
   await loop();
