@@ -566,3 +566,9 @@ test('compilePercentStyle / compileDollarStyle – fields in order of first use,
   assert.throws(() => badT.render({}), { pyType: 'KeyError' });
   assert.throws(() => badT.render({ a: 1 }), { message: 'Invalid placeholder in string: line 1, col 4' });
 });
+
+test('intText() – equals String(n) for every number (digit pairs below 1e8, String beyond)', async () => {
+  const { intText } = await import('../src/internal/pyformat.values.js');
+  for (const v of [0, -0, 9, 10, 99, 100, 9999, 10000, 999999, 1e6, 99999999, 1e8, -99999999, -1e8, 1.5, NaN, Infinity, -Infinity, 2 ** 53, 1e21, 5e-324]) assert.equal(intText(v), String(v), String(v));
+  fc.assert(fc.property(fc.oneof(fc.integer({ min: -2e8, max: 2e8 }), fc.double()), (v) => intText(v) === String(v)), { numRuns: 20000 });
+});

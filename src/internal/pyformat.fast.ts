@@ -9,7 +9,7 @@
 // results and errors are identical by construction.
 import type { Item, Spec } from './pyformat.percent.js';
 import { F_MINUS, F_ZERO, NONE } from './pyformat.percent.js';
-import { PyFormatError, cpLen, pyRepr, pyStr } from './pyformat.values.js';
+import { PyFormatError, cpLen, pyRepr, pyStr, intText } from './pyformat.values.js';
 
 type Slow<V> = (spec: Spec, v: V) => string;
 
@@ -37,7 +37,7 @@ function fmtD(x: unknown, width: number, zero: boolean): string | null {
   if (typeof x !== 'number') return null;
   const t = Math.trunc(x);
   if (!Number.isSafeInteger(t)) return null;
-  const s = String(t === 0 ? 0 : t);
+  const s = intText(t === 0 ? 0 : t);
   if (width <= s.length) return s;
   if (!zero) return ' '.repeat(width - s.length) + s;
   return t < 0 ? '-' + s.slice(1).padStart(width - 1, '0') : s.padStart(width, '0');

