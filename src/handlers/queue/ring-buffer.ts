@@ -351,8 +351,16 @@ export class RingProducer {
     Atomics.notify(ctl, CTL_DOORBELL);
   }
 
+  /** Oldest records dropped by a #makeRoom that then had to drop the new record too. */
+  #droppedBeforeFail = 0;
+
   #drop(): number {
     Atomics.add(this.#st, DROPPED, 1);
+    const before = this.#droppedBeforeFail;
+    if (before > 0) {
+      this.#droppedBeforeFail = 0;
+      return 1 + before;
+    }
     return 1;
   }
 
@@ -379,7 +387,13 @@ export class RingProducer {
     if (this.overflow === 'drop-oldest') {
       let dropped = 0;
       while (!this.#fits(need)) {
-        if (!this.#dropOldest()) return -1;
+        if (!this.#dropOldest()) {
+          if (this.#fits(need)) break; // the consumer emptied the ring meanwhile
+          // the records dropped so far still count, with the new one #drop() adds
+          if (dropped > 0) Atomics.add(st, DROPPED, dropped);
+          this.#droppedBeforeFail = dropped;
+          return -1;
+        }
         dropped++;
       }
       if (dropped > 0) Atomics.add(st, DROPPED, dropped);
