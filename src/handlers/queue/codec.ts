@@ -20,6 +20,7 @@
  * levelno, …) travel as one JSON string instead (kind KIND_JSON).
  */
 import { LogRecord } from '../../log-record.js';
+import { sameMeta, META_FIELDS } from '../../internal/record-meta.js';
 import { pyStr, percentFormat } from '../../internal/pyformat.js';
 
 export const KIND_BINARY = 1;
@@ -37,7 +38,7 @@ export const FLAG_RESET = 1;
  */
 export const FLAG_ARGS = 2;
 
-const META = ['name', 'levelname', 'pathname', 'filename', 'module', 'funcName', 'threadName', 'processName', 'taskName'] as const;
+const META = META_FIELDS;
 const NUM = ['created', 'msecs', 'relativeCreated', 'levelno', 'lineno', 'thread', 'process'] as const;
 /** Attributes prepare() clears, or that travel in fixed slots. */
 const SKIP = new Set<string>([...META, ...NUM, 'msg', 'message', 'args', 'exc_info', 'exc_text', 'stack_info', 'asctime']);
@@ -94,20 +95,7 @@ export class RecordEncoder {
     // the last entry used, checked without a map lookup (a burst from one call site)
     const last = this.#last;
     if (last !== undefined) {
-      const c = last.r;
-      if (
-        c.name === r.name &&
-        c.levelname === r.levelname &&
-        c.pathname === r.pathname &&
-        c.funcName === r.funcName &&
-        c.threadName === r.threadName &&
-        c.filename === r.filename &&
-        c.module === r.module &&
-        c.processName === r.processName &&
-        c.taskName === r.taskName
-      ) {
-        return last;
-      }
+      if (sameMeta(last.r, r)) return last;
     }
     const e = this.#lookup(r);
     this.#last = e;
@@ -121,19 +109,7 @@ export class RecordEncoder {
     let depth = 0;
     // a short chain per logger name: records of several levels (or functions) each keep their entry
     for (let e = head; e !== undefined; e = e.next) {
-      const c = e.r;
-      if (
-        c.levelname === r.levelname &&
-        c.pathname === r.pathname &&
-        c.funcName === r.funcName &&
-        c.threadName === r.threadName &&
-        c.filename === r.filename &&
-        c.module === r.module &&
-        c.processName === r.processName &&
-        c.taskName === r.taskName
-      ) {
-        return e;
-      }
+      if (sameMeta(e.r, r)) return e;
       if (++depth >= 8) {
         e.next = undefined;
         break;

@@ -29,6 +29,7 @@
  * payload instead: the receiver rebuilds the same record from either.
  */
 import { LogRecord } from '../../log-record.js';
+import { sameMeta } from '../../internal/record-meta.js';
 import { ProtocolError } from './errors.js';
 import { TAG_BYTES, sign } from './hmac.js';
 import { jsonLoads } from './json.js';
@@ -73,19 +74,7 @@ const metaByName = new Map<unknown, MetaEntry>();
 
 function metaFor(r: Record<string, unknown>): MetaEntry | null {
   const e = metaByName.get(r.name);
-  if (
-    e !== undefined &&
-    e.levelname === r.levelname &&
-    e.pathname === r.pathname &&
-    e.funcName === r.funcName &&
-    e.filename === r.filename &&
-    e.module === r.module &&
-    e.threadName === r.threadName &&
-    e.processName === r.processName &&
-    e.taskName === r.taskName
-  ) {
-    return e;
-  }
+  if (e !== undefined && sameMeta(e as unknown as Record<string, unknown>, r)) return e;
   if (
     typeof r.name !== 'string' ||
     !strOrNull(r.levelname) ||

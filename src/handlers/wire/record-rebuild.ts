@@ -42,16 +42,21 @@ export function recordFromDict(d: Record<string, unknown>): LogRecord {
     }
   }
   if (typeof d.levelname !== 'string') rv.levelname = `Level ${levelno}`;
-  rv.exc_info = null;
-  const et = rv.exc_text as unknown;
-  if (et !== null && et !== undefined && typeof et !== 'string') rv.exc_text = pyStr(et);
-  const si = rv.stack_info as unknown;
-  if (si !== null && si !== undefined && typeof si !== 'string') rv.stack_info = pyStr(si);
+  textFields(rv);
   if (!finite(d.created)) rv.created = Date.now() / 1000;
   if (!finite(d.msecs)) rv.msecs = Math.floor(rv.created * 1000) % 1000;
   if (d.relativeCreated !== undefined && !finite(d.relativeCreated)) rv.relativeCreated = 0;
   if (d.lineno !== undefined && typeof d.lineno !== 'number') rv.lineno = 0;
   return rv;
+}
+
+/** No exception object crosses the wire; its text and the stack text are strings. */
+function textFields(rv: LogRecord): void {
+  rv.exc_info = null;
+  const et = rv.exc_text as unknown;
+  if (et !== null && et !== undefined && typeof et !== 'string') rv.exc_text = pyStr(et);
+  const si = rv.stack_info as unknown;
+  if (si !== null && si !== undefined && typeof si !== 'string') rv.stack_info = pyStr(si);
 }
 
 /**
@@ -65,11 +70,7 @@ export function fixRecord(rv: LogRecord): void {
   if (typeof rv.name !== 'string') throw new ProtocolError('record: name is not a string');
   if (typeof levelno !== 'number' || !Number.isInteger(levelno)) throw new ProtocolError('record: levelno is not an integer');
   if (typeof rv.levelname !== 'string') rv.levelname = `Level ${levelno}`;
-  rv.exc_info = null;
-  const et = rv.exc_text as unknown;
-  if (et !== null && et !== undefined && typeof et !== 'string') rv.exc_text = pyStr(et);
-  const si = rv.stack_info as unknown;
-  if (si !== null && si !== undefined && typeof si !== 'string') rv.stack_info = pyStr(si);
+  textFields(rv);
   if (!finite(rv.created)) rv.created = Date.now() / 1000;
   if (!finite(rv.msecs)) rv.msecs = Math.floor(rv.created * 1000) % 1000;
   if (!finite(rv.relativeCreated)) rv.relativeCreated = 0;
