@@ -247,6 +247,25 @@ type Utf8Slicer = Buffer & { utf8Slice(start: number, end: number): string };
 /** Consumer-side cache of decoded meta arrays, by the producer's meta id (bounded by the producer's FLAG_RESET). */
 export class RecordDecoder {
   readonly #byId = new Map<number, unknown[]>();
+  /** The last format text and its bytes: a burst from one call site reuses the string, whose hash the format cache already knows. */
+  #tpl = '';
+  #tplBytes: Uint8Array = new Uint8Array(0);
+
+  #template(buf: Buffer, start: number, end: number): string {
+    const n = end - start;
+    const last = this.#tplBytes;
+    if (n === last.length) {
+      let k = 0;
+      while (k < n && buf[start + k] === last[k]) k++;
+      if (k === n) return this.#tpl;
+    }
+    if (n > 256) return (buf as Utf8Slicer).utf8Slice(start, end);
+    // decode the private copy, so the cached string always matches the cached bytes
+    // (a record being overwritten under 'drop-oldest' can change between two reads)
+    const copy = Buffer.from(buf.subarray(start, end)) as Utf8Slicer;
+    this.#tplBytes = copy;
+    return (this.#tpl = copy.utf8Slice(0, n));
+  }
   /** Meta parsed by the last decode, cached by commit() once the record is known not torn. */
   #newId = 0;
   #newMeta: unknown[] | null = null;
@@ -291,7 +310,7 @@ export class RecordDecoder {
       const a0 = (q + 8) >> 3;
       for (let k = 0; k < n; k++) args[k] = f64[a0 + k]!;
       q += 8 + 8 * n;
-      msg = percentFormat((buf as Utf8Slicer).utf8Slice(q, p + len), args);
+      msg = percentFormat(this.#template(buf, q, p + len), args);
     }
     const ln = i32[ii + 1]!;
     const th = i32[ii + 2]!;
