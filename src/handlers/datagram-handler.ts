@@ -7,9 +7,8 @@ import type { LogRecord } from '../log-record.js';
 import { ConfigError } from '../errors.js';
 import { toKey, type HmacKey } from './wire/hmac.js';
 import { checkEndpoint } from './wire/endpoint.js';
-import { encodeRecordFrame, recordToDict, type WireFormat } from './wire/record-dict.js';
-import { encodeRecordJsonFrame } from './wire/json-record.js';
-import { encodeCompactFrame } from './wire/compact-record.js';
+import type { WireFormat } from './wire/record-dict.js';
+import { encodeLogRecordFrame } from './wire/record-frame.js';
 import { Waiters } from '../internal/waiters.js';
 
 /** Options of DatagramHandler. */
@@ -95,13 +94,7 @@ export class DatagramHandler extends Handler {
 
   /** The record as one datagram (same frame as SocketHandler). Override to change the payload. */
   makePickle(record: LogRecord): Buffer {
-    if (this.wireFormat === 'compact') {
-      if (record.exc_info !== null && record.exc_info !== undefined && record.exc_info !== false) this.format(record);
-      return encodeCompactFrame(record, record.getMessage(), this.hmacKey) ?? encodeRecordJsonFrame(record, undefined, this.hmacKey);
-    }
-    if (this.wireFormat === 'json') return encodeRecordJsonFrame(record, this.#formatException, this.hmacKey);
-    const d = recordToDict(record, this.#formatException);
-    return encodeRecordFrame(d, this.wireFormat, this.hmacKey);
+    return encodeLogRecordFrame(record, this.wireFormat, this.hmacKey, this.#formatException);
   }
 
   /** Clearer alias of `makePickle`. */

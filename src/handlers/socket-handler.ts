@@ -5,9 +5,8 @@ import type { LogRecord } from '../log-record.js';
 import { ConfigError } from '../errors.js';
 import { toKey, type HmacKey } from './wire/hmac.js';
 import { checkEndpoint } from './wire/endpoint.js';
-import { encodeRecordFrame, recordToDict, type WireFormat } from './wire/record-dict.js';
-import { encodeRecordJsonFrame } from './wire/json-record.js';
-import { encodeCompactFrame } from './wire/compact-record.js';
+import type { WireFormat } from './wire/record-dict.js';
+import { encodeLogRecordFrame } from './wire/record-frame.js';
 import * as fs from 'node:fs';
 import { Waiters } from '../internal/waiters.js';
 
@@ -193,14 +192,7 @@ export class SocketHandler extends Handler {
    * and `exc_info` cleared and `exc_text` filled. Override to change the payload.
    */
   makePickle(record: LogRecord): Buffer {
-    if (this.wireFormat === 'compact') {
-      if (record.exc_info !== null && record.exc_info !== undefined && record.exc_info !== false) this.format(record);
-      // A record of unusual shape goes as the JSON object payload (the receiver tells them apart).
-      return encodeCompactFrame(record, record.getMessage(), this.hmacKey) ?? encodeRecordJsonFrame(record, undefined, this.hmacKey);
-    }
-    if (this.wireFormat === 'json') return encodeRecordJsonFrame(record, this.#formatException, this.hmacKey);
-    const d = recordToDict(record, this.#formatException);
-    return encodeRecordFrame(d, this.wireFormat, this.hmacKey);
+    return encodeLogRecordFrame(record, this.wireFormat, this.hmacKey, this.#formatException);
   }
 
   /** Clearer alias of `makePickle` (which it calls, so overriding makePickle is enough). */
