@@ -1,5 +1,5 @@
 import { Formatter, type FormatStyle } from './formatter.js';
-import { LogRecord } from './log-record.js';
+import { LogRecord, RECORD_ATTRIBUTES, standardPrefixLength, hasOnlyStandardKeys } from './log-record.js';
 import { ConfigError } from './errors.js';
 import { errorToJson, objectLine, valueJson, keyJson, NEEDS_ESCAPE } from './json-formatter.serialize.js';
 
@@ -97,28 +97,13 @@ const DEFAULT_RENAME: Record<string, string> = {
 };
 
 let standardKeys: Set<string> | null = null;
-let standardOrder: readonly string[] = [];
 /** Attributes every LogRecord has; anything else on a record came from `extra`, context or a filter. */
 function standard(): Set<string> {
   if (standardKeys === null) {
-    standardOrder = Object.keys(new LogRecord('', 0, '', 0, '', null, null));
-    standardKeys = new Set(standardOrder);
+    standardKeys = new Set(RECORD_ATTRIBUTES);
     for (const k of ['message', 'asctime', 'exc_text']) standardKeys.add(k);
   }
   return standardKeys;
-}
-
-/**
- * Index of the first key that may be an extra: the LogRecord constructor
- * creates the standard attributes in a fixed order, so a record's keys start
- * with that run, compared by identity instead of hashed.
- */
-function firstNonStandard(keys: readonly string[]): number {
-  const order = standardOrder;
-  const n = Math.min(keys.length, order.length);
-  let i = 0;
-  while (i < n && keys[i] === order[i]) i++;
-  return i;
 }
 
 /**
@@ -232,19 +217,14 @@ export class JsonFormatter extends Formatter {
       }
       if (j !== undefined) s += (s.length > 1 ? ',' : '') + prefixes[i] + j;
     }
-    if (this.extra) {
+    if (this.extra && !hasOnlyStandardKeys(record)) {
       const std = standard();
-      const order = standardOrder;
       const taken = this.#taken;
       const selected = this.#selected;
-      // for…in walks the record's cached key list without allocating (Object.keys
-      // would copy it per record); the standard attributes come first, in order.
-      let i = 0;
-      let inRun = true;
-      for (const k in record) {
-        if (inRun && k === order[i++]) continue;
-        inRun = false;
-        if (!Object.hasOwn(record, k) || std.has(k) || selected.has(k)) continue;
+      const keys = Object.keys(record);
+      for (let i = standardPrefixLength(keys); i < keys.length; i++) {
+        const k = keys[i]!;
+        if (std.has(k) || selected.has(k)) continue;
         const key = this.rename[k] ?? k;
         if (taken.has(key)) continue;
         const j = valueJson(rec[k], depth);
@@ -276,7 +256,7 @@ export class JsonFormatter extends Formatter {
     if (this.extra) {
       const std = standard();
       const keys = Object.keys(record);
-      for (let i = firstNonStandard(keys); i < keys.length; i++) {
+      for (let i = standardPrefixLength(keys); i < keys.length; i++) {
         const k = keys[i]!;
         if (std.has(k) || this.#selected.has(k)) continue;
         const key = this.rename[k] ?? k;

@@ -189,6 +189,41 @@ export function isDefaultRecordFactory(): boolean {
   return recordFactory === defaultFactory;
 }
 
+/** Own attributes of a fresh LogRecord, in the constructor's order (Python's standard attributes). */
+export const RECORD_ATTRIBUTES: readonly string[] = Object.keys(new LogRecord('', 0, '', 0, '', null, null));
+
+/**
+ * How many of `keys` (a record's own keys, in order) are the standard
+ * attributes in the constructor's order: attributes added later (`extra`,
+ * context, a filter) can only come after them, so the scan for extras starts
+ * there, comparing interned keys by identity instead of hashing them.
+ */
+export function standardPrefixLength(keys: readonly string[]): number {
+  const order = RECORD_ATTRIBUTES;
+  const n = Math.min(keys.length, order.length);
+  let i = 0;
+  while (i < n && keys[i] === order[i]) i++;
+  return i;
+}
+
+/**
+ * Whether the record carries nothing beyond the standard attributes: its
+ * enumerable keys are the constructor's, in order, then at most `message` and
+ * `asctime` (which format() sets). Walks the cached key list without
+ * allocating, so the common record costs no `Object.keys` copy; any other
+ * shape (an extra, a deleted or re-added attribute) answers false.
+ */
+export function hasOnlyStandardKeys(record: object): boolean {
+  const order = RECORD_ATTRIBUTES;
+  const n = order.length;
+  let i = 0;
+  for (const k in record) {
+    if (i < n ? k !== order[i] : k !== 'message' && k !== 'asctime') return false;
+    i++;
+  }
+  return i >= n;
+}
+
 /**
  * Build a record from a plain object of attributes, as a receiver does with a
  * record that came over the network (Python's `makeLogRecord`).

@@ -92,3 +92,28 @@ print(json.dumps(out))
     assert.equal(getLogRecordFactory(), orig);
   });
 });
+
+test('hasOnlyStandardKeys() – true for the constructor\'s attributes plus format()\'s message/asctime; false for any extra or reshaped record', async () => {
+  const { hasOnlyStandardKeys, standardPrefixLength, RECORD_ATTRIBUTES } = await import('../src/log-record.js');
+  const mk = () => new LogRecord('a', 20, 'p', 1, 'm', [], null);
+  const r = mk();
+  assert.equal(hasOnlyStandardKeys(r), true);
+  r.message = 'm';
+  r.asctime = 't';
+  assert.equal(hasOnlyStandardKeys(r), true);
+  const withExtra = mk();
+  withExtra.user = 'ann';
+  assert.equal(hasOnlyStandardKeys(withExtra), false);
+  const reshaped = mk() as unknown as Record<string, unknown>;
+  delete reshaped.funcName;
+  reshaped.taskName = 'x'; // deleted then re-added keys move: the order no longer matches
+  delete reshaped.taskName;
+  reshaped.taskName = null;
+  assert.equal(hasOnlyStandardKeys(reshaped), false);
+  class Tagged extends LogRecord {
+    tag = 'x';
+  }
+  assert.equal(hasOnlyStandardKeys(new Tagged('a', 20, 'p', 1, 'm', [], null)), false);
+  assert.equal(standardPrefixLength(Object.keys(mk())), RECORD_ATTRIBUTES.length);
+  assert.equal(standardPrefixLength(Object.keys(reshaped)), RECORD_ATTRIBUTES.indexOf('funcName'));
+});

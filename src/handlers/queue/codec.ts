@@ -19,7 +19,7 @@
  * Null numbers are INT_NULL. Records that do not fit this shape (non-integer
  * levelno, …) travel as one JSON string instead (kind KIND_JSON).
  */
-import { LogRecord } from '../../log-record.js';
+import { LogRecord, hasOnlyStandardKeys } from '../../log-record.js';
 import { sameMeta, META_FIELDS } from '../../internal/record-meta.js';
 import { pyStr, percentFormat } from '../../internal/pyformat.js';
 
@@ -42,12 +42,6 @@ const META = META_FIELDS;
 const NUM = ['created', 'msecs', 'relativeCreated', 'levelno', 'lineno', 'thread', 'process'] as const;
 /** Attributes prepare() clears, or that travel in fixed slots. */
 const SKIP = new Set<string>([...META, ...NUM, 'msg', 'message', 'args', 'exc_info', 'exc_text', 'stack_info', 'asctime']);
-/** Own attributes of a fresh LogRecord, in order. */
-const BASE_NAMES = Object.keys(new LogRecord('', 0, '', 0, '', null, null));
-const BASE_N = BASE_NAMES.length;
-const BASE_LAST = BASE_N - 1;
-/** The fast extras test relies on the constructor's first and last attribute. */
-const FAST_EXTRA = BASE_NAMES[0] === 'name' && BASE_NAMES[BASE_LAST] === 'taskName';
 
 interface MetaEntry {
   r: Record<string, unknown>;
@@ -136,26 +130,11 @@ export class RecordEncoder {
 
   /**
    * JSON of the attributes that are not standard (extra=…, or set by a filter),
-   * or '' when there are none. Fast test without allocation: the enumerable
-   * keys of a LogRecord are its constructor's (from 'name' to 'taskName', in
-   * order) and then what was added, so a record whose keys start with 'name',
-   * have 'taskName' at the constructor's last position and continue with at
-   * most `message`/`asctime` (set by format()) has no extras. Integer-like keys
-   * (enumerated first), re-added or missing standard attributes, inherited
-   * enumerable keys and anything else take the full scan. (Only a record with
-   * a deleted standard attribute *and* a re-added 'taskName' could hide an
-   * extra from this test.)
+   * or '' when there are none (see hasOnlyStandardKeys; any other shape takes
+   * the full scan).
    */
   extra(r: Record<string, unknown>): string {
-    if (!FAST_EXTRA) return extraScan(r);
-    let i = 0;
-    for (const k in r) {
-      if (i >= BASE_LAST) {
-        if (i === BASE_LAST ? k !== 'taskName' : k !== 'message' && k !== 'asctime') return extraScan(r);
-      } else if (i === 0 && k !== 'name') return extraScan(r);
-      i++;
-    }
-    return i < BASE_N ? extraScan(r) : '';
+    return hasOnlyStandardKeys(r) ? '' : extraScan(r);
   }
 }
 
