@@ -5,6 +5,7 @@
  * copies the value; the fallback builds a pruned copy only for the record that
  * needed it.
  */
+import { intText } from './internal/pyformat.values.js';
 
 /** Plain-object view of an Error: type, message, stack, code, cause chain, AggregateError members, own fields. */
 export function errorToJson(err: Error, seen: Set<unknown> = new Set()): Record<string, unknown> {
@@ -80,7 +81,8 @@ export function valueJson(v: unknown, maxDepth: number): string | undefined {
       // most values need no escaping: skip JSON.stringify's scan-and-copy for them
       return NEEDS_ESCAPE.test(v) ? JSON.stringify(v) : '"' + v + '"';
     case 'number':
-      return Number.isFinite(v) ? String(v) : 'null';
+      // intText, not String: see there (V8's number-string cache and scavenge cost)
+      return Number.isFinite(v) ? intText(v) : 'null';
     case 'boolean':
       return v ? 'true' : 'false';
     case 'bigint':
