@@ -38,3 +38,38 @@ export class LevelError extends LoggingError {
     this.name = 'LevelError';
   }
 }
+
+/**
+ * A record's message could not be made by `msg % args`; the record was
+ * delivered with the fallback text (`delivered`). `cause` is Python's error.
+ */
+export class MessageFormatError extends LoggingError {
+  /** The text the record went out with. */
+  readonly delivered: string;
+  /** `file:line` of the log call, when it could be found. */
+  readonly site: string | null;
+  /** What makes a repeat of this fault the same fault (error kind, format, call site). */
+  readonly faultKey: string;
+  constructor(cause: unknown, delivered: string, site: string | null, template: string, text: (v: unknown) => string = String) {
+    const what = describeCause(cause, text);
+    super(
+      `the message could not be formatted (${what})${site !== null ? ` at ${site}` : ''}; the record was delivered as ${JSON.stringify(delivered.length > 200 ? delivered.slice(0, 200) + '…' : delivered)}`,
+      'ERR_LOGFLUME_MESSAGE_FORMAT',
+      { cause },
+    );
+    this.name = 'MessageFormatError';
+    // where the call was made is what helps; logflume's own frames do not
+    this.stack = `MessageFormatError: ${this.message}${site !== null ? `\n    at ${site}` : ''}`;
+    this.delivered = delivered;
+    this.site = site;
+    this.faultKey = `${what.slice(0, 120)}|${template.slice(0, 120)}|${site ?? ''}`;
+  }
+}
+
+function describeCause(cause: unknown, text: (v: unknown) => string): string {
+  try {
+    return cause instanceof Error ? `${(cause as { pyType?: string }).pyType ?? cause.name}: ${cause.message}` : text(cause);
+  } catch {
+    return 'an error that cannot be shown';
+  }
+}

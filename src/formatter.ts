@@ -12,6 +12,7 @@ import { localtime, makeTimeFormatter, strftime, zoneGeneration, type Converter 
 import { formatThrown } from './internal/exc-format.js';
 import { callerInfo, CALLER_FIELDS } from './internal/caller.js';
 import { ConfigError } from './errors.js';
+import { recordMessage } from './record-message.js';
 
 /** The three format styles of Python's logging. */
 export type FormatStyle = '%' | '{' | '$';
@@ -209,7 +210,7 @@ export class Formatter {
    * exception and stack text on their own lines. Caches `exc_text` on the record.
    */
   format(record: LogRecord): string {
-    record.message = record.getMessage();
+    record.message = recordMessage(record);
     if (this.#usesTime) record.asctime = this.formatTime(record, this.datefmt);
     let s = this.formatMessage(this.escape === 'control' ? escapedView(record) : record);
     if (record.exc_info !== null && record.exc_info !== undefined && record.exc_info !== false) {

@@ -2,7 +2,8 @@ import { Filterer } from './filterer.js';
 import { NOTSET, checkLevel, getLevelName, type Level } from './levels.js';
 import type { LogRecord } from './log-record.js';
 import { defaultFormatter, type Formatter } from './formatter.js';
-import { reportLoggingError, errorKey, writeStderr } from './internal/report.js';
+import { reportLoggingError, errorKey, writeStderr, isDestinationFault } from './internal/report.js';
+import { activeHandler } from './record-message.js';
 import { settings } from './internal/runtime.js';
 import { registerHandler, setNamedHandler, deleteNamedHandler } from './internal/registry.js';
 
@@ -97,11 +98,15 @@ export class Handler extends Filterer {
       return false;
     }
     if (rv !== false) {
+      // a message that cannot be formatted is reported to this handler from inside format()
+      const outer = activeHandler.current;
+      activeHandler.current = this;
       try {
         this.emit(rv);
       } catch (e) {
         this.handleError(rv, e);
       }
+      activeHandler.current = outer;
     }
     return rv;
   }
@@ -116,7 +121,7 @@ export class Handler extends Filterer {
     if (this.#inHandleError || !settings.raiseExceptions) return;
     this.#inHandleError = true;
     try {
-      const note = this.#rateLimit(error);
+      const note = this.#rateLimit(error, record);
       if (note !== null) reportLoggingError(error, record, this.constructor.name, note);
     } finally {
       this.#inHandleError = false;
@@ -128,10 +133,12 @@ export class Handler extends Filterer {
   #faults: Map<string, { at: number; suppressed: number }> | null = null;
 
   /** null to suppress this report; otherwise a note on what was suppressed before it ('' for none). */
-  #rateLimit(error: unknown): string | null {
+  #rateLimit(error: unknown, record: LogRecord | null): string | null {
     const interval = settings.errorReportInterval;
     if (!(interval > 0)) return '';
-    const key = errorKey(error);
+    // a destination fault (ENOSPC, EPIPE) is one fault for every record; a record
+    // fault (a bad format, a throwing toString) is one per logger and message template
+    const key = isDestinationFault(error) || record === null ? errorKey(error) : `${errorKey(error)}|${recordTemplate(record)}`;
     const now = Date.now();
     const faults = (this.#faults ??= new Map());
     const f = faults.get(key);
@@ -179,5 +186,15 @@ export class Handler extends Filterer {
   /** Python-style representation: `<StreamHandler <stderr> (INFO)>`. */
   override toString(): string {
     return `<${this.constructor.name} (${getLevelName(this.level)})>`;
+  }
+}
+
+/** Logger name and message template of a record, for telling record faults apart. */
+function recordTemplate(record: LogRecord): string {
+  try {
+    const msg = record.msg;
+    return `${String(record.name)}:${typeof msg === 'string' ? msg.slice(0, 120) : typeof msg}`;
+  } catch {
+    return '?';
   }
 }

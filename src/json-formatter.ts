@@ -2,6 +2,7 @@ import { Formatter, type FormatStyle } from './formatter.js';
 import { LogRecord, RECORD_ATTRIBUTES, standardPrefixLength, hasOnlyStandardKeys } from './log-record.js';
 import { ConfigError } from './errors.js';
 import { errorToJson, objectLine, valueJson, keyJson, NEEDS_ESCAPE } from './json-formatter.serialize.js';
+import { recordMessage } from './record-message.js';
 
 /** How JsonFormatter renders `created`. */
 export type JsonTimeFormat = 'iso' | 'epoch' | 'epochMillis' | 'asctime';
@@ -186,7 +187,7 @@ export class JsonFormatter extends Formatter {
 
   /** The line for `record` (no trailing newline; the handler adds its terminator). */
   override format(record: LogRecord): string {
-    record.message = record.getMessage();
+    record.message = recordMessage(record);
     return this.#customProcess ? this.#formatViaObject(record) : this.#formatDirect(record);
   }
 

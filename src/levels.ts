@@ -1,4 +1,5 @@
 import { LevelError } from './errors.js';
+import { pyRepr } from './internal/pyformat.js';
 
 /** Python's numeric levels. */
 export const NOTSET = 0;
@@ -34,10 +35,35 @@ const nameToLevel = new Map<string, number>([
   ['NOTSET', NOTSET],
 ]);
 
+// Upper-cased names, so 'info', 'Warn' and a custom 'trace' are found however they are written.
+const foldedToLevel = new Map<string, number>();
+function refold(): void {
+  foldedToLevel.clear();
+  for (const [name, level] of nameToLevel) foldedToLevel.set(name.toUpperCase(), level);
+}
+refold();
+
 /** Associate `levelName` with `level` in both directions (Python's `addLevelName`). */
 export function addLevelName(level: number, levelName: string): void {
   levelToName.set(level, levelName);
   nameToLevel.set(levelName, level);
+  foldedToLevel.set(String(levelName).toUpperCase(), level);
+}
+
+/**
+ * The number for a level name as Node developers write it: exact first (Python),
+ * then case-insensitively ('info', 'Warn', 'fatal'), ignoring surrounding
+ * whitespace (`LOG_LEVEL=info\n`), and a decimal integer string ('20') as that
+ * number. undefined when the name is unknown.
+ */
+export function levelFromName(name: string): number | undefined {
+  const exact = nameToLevel.get(name);
+  if (exact !== undefined) return exact;
+  const t = name.trim();
+  const folded = foldedToLevel.get(t.toUpperCase());
+  if (folded !== undefined) return folded;
+  if (/^[+-]?\d{1,15}$/.test(t)) return Number(t);
+  return undefined;
 }
 
 /**
@@ -77,18 +103,27 @@ export function checkLevel(level: unknown): number {
     return level;
   }
   if (typeof level === 'string') {
-    const v = nameToLevel.get(level);
-    if (v === undefined) throw new LevelError(`Unknown level: '${level}'`);
+    const v = levelFromName(level);
+    if (v === undefined) throw new LevelError(`Unknown level: '${level}' (known levels: ${knownNames()}; names are case-insensitive)`);
     return v;
   }
-  throw new LevelError(`Level not an integer or a valid string: ${safeString(level)}`);
+  throw new LevelError(`Level not an integer or a valid string: ${safeRepr(level)}`);
 }
 
-function safeString(v: unknown): string {
+function knownNames(): string {
+  return [...new Set(nameToLevel.keys())].join(', ');
+}
+
+/** Python's `%r` of the value, as logflume renders it (util.inspect), never throwing. */
+function safeRepr(v: unknown): string {
   try {
-    return String(v);
+    return pyRepr(v);
   } catch {
-    return Object.prototype.toString.call(v);
+    try {
+      return Object.prototype.toString.call(v);
+    } catch {
+      return '<unprintable value>';
+    }
   }
 }
 
@@ -101,5 +136,6 @@ export function snapshotLevelNames(): () => void {
     for (const [k, v] of a) levelToName.set(k, v);
     nameToLevel.clear();
     for (const [k, v] of b) nameToLevel.set(k, v);
+    refold();
   };
 }

@@ -142,9 +142,13 @@ function isEmptyMapping(o: object): boolean {
 
 function isMapping(v: unknown): v is object {
   if (v === null || typeof v !== 'object') return false;
-  if (v instanceof Map) return true;
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
+  try {
+    if (v instanceof Map) return true;
+    const proto = Object.getPrototypeOf(v);
+    return proto === Object.prototype || proto === null;
+  } catch {
+    return false; // a revoked Proxy is a value, not a mapping
+  }
 }
 
 /** Python: `if args and len(args) == 1 and isinstance(args[0], Mapping) and args[0]: args = args[0]`. */

@@ -54,11 +54,7 @@ export class LoggerAdapter<E extends Record<string, unknown> = Record<string, un
   }
   /** Log at ERROR with exception info (see Logger.exception). */
   exception(msg: unknown, ...args: unknown[]): void {
-    const last = args[args.length - 1];
-    if (last instanceof LogKw) {
-      if (last.exc_info === undefined) args[args.length - 1] = new LogKw({ ...last, exc_info: true });
-    } else args.push(new LogKw({ exc_info: true }));
-    this.#log(ERROR, msg, args, this.exception);
+    this.#log(ERROR, msg, args, this.exception, true);
   }
   /** Log at CRITICAL. */
   critical(msg: unknown, ...args: unknown[]): void {
@@ -74,21 +70,26 @@ export class LoggerAdapter<E extends Record<string, unknown> = Record<string, un
     try {
       lv = checkLevel(level);
     } catch (e) {
-      reportLoggingError(e, { msg, args });
-      return;
+      reportLoggingError(new TypeError(`level must be an integer or a registered level name (${(e as Error).message}); the record is logged at WARNING`), { msg, args });
+      lv = WARNING;
     }
     this.#log(lv, msg, args, this.log);
   }
 
-  #log(level: number, msg: unknown, args: unknown[], above: Function): void {
+  #log(level: number, msg: unknown, args: unknown[], above: Function, excDefault = false): void {
     if (!this.logger.isEnabledFor(level)) return;
     try {
       let opts: LogOptions = {};
-      const last = args[args.length - 1];
-      if (last instanceof LogKw) {
-        opts = { ...last };
-        args.length -= 1;
+      try {
+        const last = args[args.length - 1];
+        if (last instanceof LogKw) {
+          opts = { ...last };
+          args.length -= 1;
+        }
+      } catch {
+        // a hostile last argument (a revoked Proxy) is an argument, not options
       }
+      if (excDefault && opts.exc_info === undefined) opts.exc_info = true;
       const [m, o] = this.process(msg, opts);
       this.logger._log(level, m, args, o, above);
     } catch (e) {

@@ -8,6 +8,7 @@ import { reportLoggingError } from './internal/report.js';
 import { settings, contextProvider } from './internal/runtime.js';
 import type { Manager } from './manager.js';
 import { LoggerAdapter } from './logger-adapter.js';
+import { needsShaping, shapeCall, applyFields } from './log-call.js';
 
 registerInternalFile(import.meta.url);
 
@@ -87,8 +88,13 @@ export class Logger extends Filterer {
     return NOTSET;
   }
 
-  /** Whether a record of `level` would be processed; cached until any level changes. */
-  isEnabledFor(level: number): boolean {
+  /**
+   * Whether a record of `level` would be processed; cached until any level
+   * changes. Takes a number or a level name in any case ('debug').
+   * @throws LevelError for a name that is not a registered level.
+   */
+  isEnabledFor(level: Level): boolean {
+    if (typeof level !== 'number') level = checkLevel(level);
     const t = this._levelCache;
     return level >= (t < 0 ? this.#threshold() : t);
   }
@@ -125,14 +131,7 @@ export class Logger extends Filterer {
    * that is an Error (JavaScript has no `sys.exc_info()`).
    */
   exception(msg: unknown, ...args: unknown[]): void {
-    if (!this.isEnabledFor(ERROR)) return;
-    const last = args.length > 0 ? args[args.length - 1] : undefined;
-    if (last instanceof LogKw) {
-      if (last.exc_info === undefined) args[args.length - 1] = new LogKw({ ...last, exc_info: true });
-    } else {
-      args.push(new LogKw({ exc_info: true }));
-    }
-    this._logArgs(ERROR, msg, args, this.exception);
+    if (this.isEnabledFor(ERROR)) this._logArgs(ERROR, msg, args, this.exception, true);
   }
   /** Log at CRITICAL. */
   critical(msg: unknown, ...args: unknown[]): void {
@@ -142,25 +141,37 @@ export class Logger extends Filterer {
   fatal(msg: unknown, ...args: unknown[]): void {
     if (this.isEnabledFor(CRITICAL)) this._logArgs(CRITICAL, msg, args, this.fatal);
   }
-  /** Log at any level, given as a number or a registered name. */
+  /**
+   * Log at any level, given as a number or a level name in any case. An
+   * unknown level is reported and the record is still logged, at WARNING
+   * (Python raises TypeError and loses the record).
+   */
   log(level: Level, msg: unknown, ...args: unknown[]): void {
     let lv: number;
-    try {
-      lv = typeof level === 'number' && Number.isInteger(level) ? level : checkLevel(level);
-    } catch (e) {
-      reportLoggingError(new TypeError(`level must be an integer or a registered level name (${(e as Error).message})`), { msg, args });
-      return;
+    if (typeof level === 'number' && Number.isInteger(level)) lv = level;
+    else {
+      try {
+        lv = checkLevel(level);
+      } catch (e) {
+        reportLoggingError(new TypeError(`level must be an integer or a registered level name (${(e as Error).message}); the record is logged at WARNING`), { msg, args }, `Logger(${this.name}).log`);
+        lv = WARNING;
+      }
     }
     if (this.isEnabledFor(lv)) this._logArgs(lv, msg, args, this.log);
   }
 
-  /** @internal split off a trailing kw() and log. */
-  _logArgs(level: number, msg: unknown, args: unknown[], above: Function): void {
+  /** @internal split off a trailing kw() (exception() defaults `exc_info` to true) and log. */
+  _logArgs(level: number, msg: unknown, args: unknown[], above: Function, excDefault = false): void {
     let opts: LogOptions | undefined;
-    const n = args.length;
-    if (n > 0 && args[n - 1] instanceof LogKw) {
-      opts = args[n - 1] as LogKw;
-      args.length = n - 1;
+    try {
+      const n = args.length;
+      if (n > 0 && args[n - 1] instanceof LogKw) {
+        opts = args[n - 1] as LogKw;
+        args.length = n - 1;
+      }
+      if (excDefault && (opts === undefined || opts.exc_info === undefined)) opts = { ...opts, exc_info: true };
+    } catch {
+      // a hostile last argument (a revoked Proxy) is an argument, not options
     }
     this._log(level, msg, args, opts, above);
   }
@@ -171,6 +182,14 @@ export class Logger extends Filterer {
    */
   _log(level: number, msg: unknown, args: unknown[], opts?: LogOptions, above: Function = this._log): void {
     try {
+      let fields: Record<string, unknown> | null = null;
+      if (args.length !== 0 && (typeof msg !== 'string' || needsShaping(msg, args))) {
+        const call = shapeCall(msg, args, opts);
+        msg = call.msg;
+        args = call.args;
+        opts = call.opts;
+        fields = call.fields;
+      }
       let pathname = '(unknown file)';
       let lineno = 0;
       let func: string | null = '(unknown function)';
@@ -187,6 +206,7 @@ export class Logger extends Filterer {
       if (exc === true) exc = resolveExcInfo(msg, args);
       else if (exc === false) exc = null;
       const record = this.makeRecord(this.name, level, pathname, lineno, msg, args, exc, func, opts?.extra ?? null, sinfo);
+      if (fields !== null) applyFields(record, fields, RESERVED);
       if (contextProvider !== null) applyContext(record, contextProvider());
       this.handle(record);
     } catch (e) {
@@ -197,7 +217,8 @@ export class Logger extends Filterer {
   /**
    * Python's `makeRecord`: build the record with the current factory and merge
    * `extra`. Override to build records differently. A key of `extra` that would
-   * overwrite a record attribute is reported (Python raises KeyError) and skipped.
+   * overwrite a record attribute is reported (Python raises KeyError) and kept
+   * under the key with `_` appended (`name_`), so the record loses nothing.
    */
   makeRecord(
     name: string,
@@ -217,7 +238,10 @@ export class Logger extends Filterer {
     if (extra !== null && typeof extra === 'object') {
       for (const key of Object.keys(extra)) {
         if (RESERVED.has(key) || key in rv) {
-          reportLoggingError(new Error(`KeyError: "Attempt to overwrite '${key}' in LogRecord"`), rv, `Logger(${name}).makeRecord`);
+          let k = key + '_';
+          while (RESERVED.has(k) || k in rv) k += '_';
+          reportLoggingError(new Error(`KeyError: "Attempt to overwrite '${key}' in LogRecord" (kept as '${k}')`), rv, `Logger(${name}).makeRecord`);
+          Object.defineProperty(rv, k, { value: extra[key], enumerable: true, writable: true, configurable: true });
           continue;
         }
         rv[key] = extra[key];

@@ -14,6 +14,7 @@ import type { LogRecord } from './log-record.js';
 import { snapshotLoggingState } from './internal/reset.js';
 import { snapshotRegistry } from './internal/registry.js';
 import { pyRepr } from './internal/pyformat.js';
+import { recordMessage } from './record-message.js';
 
 /** Upper bound on records a LogCapture keeps; older ones are dropped (and counted) past it. */
 export const CAPTURE_CAPACITY = 100_000;
@@ -113,7 +114,7 @@ export function captureLogs(logger?: Logger | string | null, level: Level = INFO
     records: handler.records,
     output: handler.output,
     get messages() {
-      return handler.records.map((r) => r.getMessage());
+      return handler.records.map((r) => recordMessage(r));
     },
     handler,
     stop,

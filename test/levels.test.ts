@@ -29,7 +29,12 @@ describe('levels', () => {
   test('checkLevel() – numbers and registered names; anything else is a LevelError', () => {
     assert.equal(checkLevel(20), 20);
     assert.equal(checkLevel('ERROR'), 40);
-    assert.throws(() => checkLevel('error'), LevelError);
+    // names as Node developers write them (issue #14)
+    assert.equal(checkLevel('error'), 40);
+    assert.equal(checkLevel(' Warn '), 30);
+    assert.equal(checkLevel('fatal'), 50);
+    assert.throws(() => checkLevel('errr'), LevelError);
+    assert.throws(() => checkLevel('errr'), /Unknown level: 'errr'/);
     assert.throws(() => checkLevel(null), /Level not an integer or a valid string: null/);
     fc.assert(fc.property(fc.integer(), (n) => checkLevel(n) === n));
   });

@@ -127,15 +127,17 @@ describe('Logger', () => {
     assert.equal(l.hasHandlers(), false);
   });
 
-  test('log() – level as a name or a number; an unknown level is reported, not thrown', async () => {
+  test('log() – level as a name or a number; an unknown level is reported, not thrown, and the record is kept at WARNING', async () => {
     const l = getLogger('lg');
     l.setLevel(DEBUG);
     const s = capture(l);
     l.log('ERROR', 'by name');
+    l.log('error', 'by lower-case name');
     l.log(15, 'custom %s', 'lvl');
     const err = await captureStderr(() => l.log('NOPE', 'x'));
-    assert.equal(s.value, 'lg:ERROR:by name\nlg:Level 15:custom lvl\n');
+    assert.equal(s.value, 'lg:ERROR:by name\nlg:ERROR:by lower-case name\nlg:Level 15:custom lvl\nlg:WARNING:x\n');
     assert.match(err, /--- Logging error ---/);
+    assert.match(err, /Unknown level: 'NOPE'.*logged at WARNING/);
   });
 
   test('every method – debug/info/warning/warn/error/exception/critical/fatal', () => {

@@ -83,6 +83,35 @@ export function findCallerFrame(above: Function, stacklevel: number, withStack: 
   }
 }
 
+/**
+ * The first stack frame whose file is not under `dir` (nor Node's own), as
+ * `file:line` — where a log call was made when the stack is walked from inside
+ * a handler that the call ran synchronously. null when none is found.
+ */
+export function firstFrameOutside(dir: string, above: Function): string | null {
+  const prevPrepare = Error.prepareStackTrace;
+  const prevLimit = Error.stackTraceLimit;
+  try {
+    Error.stackTraceLimit = 40;
+    Error.prepareStackTrace = (_e, sites) => sites;
+    const holder: { stack?: unknown } = {};
+    Error.captureStackTrace(holder, above);
+    const sites = holder.stack as NodeJS.CallSite[] | undefined;
+    if (!Array.isArray(sites)) return null;
+    for (const site of sites) {
+      const f = frameOf(site);
+      if (f.pathname === '(unknown file)' || f.pathname.startsWith('node:') || f.pathname.startsWith(dir)) continue;
+      return `${f.pathname}:${f.lineno}`;
+    }
+    return null;
+  } catch {
+    return null;
+  } finally {
+    Error.prepareStackTrace = prevPrepare;
+    Error.stackTraceLimit = prevLimit;
+  }
+}
+
 const NO_MAP = Symbol('no source map');
 const sourceMaps = new Map<string, SourceMap | typeof NO_MAP>();
 

@@ -16,7 +16,11 @@ export function formatThrown(err: unknown): string {
   while (cur !== undefined && !seen.has(cur) && chain.length < 32) {
     seen.add(cur);
     chain.push(cur);
-    cur = cur instanceof Error ? (cur as { cause?: unknown }).cause : undefined;
+    try {
+      cur = cur instanceof Error ? (cur as { cause?: unknown }).cause : undefined;
+    } catch {
+      break; // a cause getter that throws (or a revoked proxy) ends the chain
+    }
     if (cur === undefined) break;
   }
   let out = '';
@@ -31,6 +35,9 @@ function one(e: unknown): string {
   if (e === null || e === undefined || e === true) return 'NoneType: None';
   try {
     if (e instanceof Error) {
+      // a format error's frames are logflume's own; Python's type and text say it all
+      const pyType = (e as { pyType?: unknown }).pyType;
+      if (e.name === 'PyFormatError' && typeof pyType === 'string') return `${pyType}: ${e.message}`;
       let s = typeof e.stack === 'string' && e.stack.length > 0 ? e.stack : `${e.name}: ${e.message}`;
       if (s.endsWith('\n')) s = s.slice(0, -1);
       if (e instanceof AggregateError && Array.isArray(e.errors)) {

@@ -48,6 +48,10 @@ export interface Spec {
   conv: string;
   err: PyFormatError | null;
   errStage: number;
+  /** The spec's own text in the format ('%-8s'); to the end of the format when parsing stopped at an error. */
+  src: string;
+  /** A Node `util.format` conversion (`%j`, `%O`): an error for Python, rendered only by log calls (see pyformat.lenient.ts). */
+  node: boolean;
 }
 
 export type Item = string | Spec;
@@ -61,6 +65,12 @@ export interface Program {
   fastArity?: number;
   /** per positional spec, what number it accepts without raising (see numbersFormatSafely); null: not applicable */
   numSig?: string | null;
+  /** values the positional specs consume (a '*' counts); -1 for a mapping format, -2 when keys and positions mix */
+  arity: number;
+  /** uses a Node conversion (%j, %O) */
+  node: boolean;
+  /** has a spec Python rejects (other than %j/%O): `fmt % args` raises whatever the arguments */
+  broken?: boolean;
 }
 
 function parsePercent(fmt: string): Program {
@@ -86,11 +96,12 @@ function parsePercent(fmt: string): Program {
       items.push(lit);
       lit = '';
     }
-    const spec: Spec = { key: null, flags: 0, width: NONE, prec: NONE, conv: '', err: null, errStage: 0 };
+    const spec: Spec = { key: null, flags: 0, width: NONE, prec: NONE, conv: '', err: null, errStage: 0, src: '', node: false };
     items.push(spec);
     const fail = (stage: number, type: 'ValueError', msg: string) => {
       spec.err = new PyFormatError(type, msg);
       spec.errStage = stage;
+      spec.src = fmt.slice(pct);
       i = n;
     };
     if (i < n && fmt.charCodeAt(i) === 40 /* ( */) {
@@ -173,6 +184,10 @@ function parsePercent(fmt: string): Program {
     if ('diuoxXeEfFgGcrsa'.includes(ch)) {
       spec.conv = ch;
     } else {
+      if (ch === 'j' || ch === 'O') {
+        spec.conv = ch;
+        spec.node = true;
+      }
       const shown = cp >= 31 && cp <= 126 ? ch : '?';
       const index = cpLen(fmt.slice(0, i));
       spec.err = new PyFormatError(
@@ -182,9 +197,32 @@ function parsePercent(fmt: string): Program {
       spec.errStage = AT_CONV;
     }
     i += ch.length;
+    spec.src = fmt.slice(pct, i);
   }
   if (lit !== '') items.push(lit);
-  return { items, keys };
+  return { items, keys, ...shapeOf(items) };
+}
+
+/** How many values the positional specs take, and whether a Node conversion is used (see Program.arity). */
+function shapeOf(items: readonly Item[]): { arity: number; node: boolean; broken: boolean } {
+  let positional = 0;
+  let keyed = false;
+  let node = false;
+  let broken = false;
+  for (const it of items) {
+    if (typeof it === 'string') continue;
+    if (it.node) node = true;
+    else if (it.err !== null) {
+      broken = true;
+      continue;
+    }
+    if (it.key !== null) {
+      keyed = true;
+      continue;
+    }
+    positional += 1 + (it.width === STAR ? 1 : 0) + (it.prec === STAR ? 1 : 0);
+  }
+  return { arity: keyed ? (positional > 0 ? -2 : -1) : positional, node, broken };
 }
 
 function notEnough(): PyFormatError {
@@ -192,7 +230,7 @@ function notEnough(): PyFormatError {
 }
 
 /** A '*' width/precision argument, which Python requires to be an int. */
-function starValue(v: unknown): number {
+export function starValue(v: unknown): number {
   if (typeof v === 'number' && Number.isInteger(v)) return v;
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (typeof v === 'bigint') return Number(v);
@@ -220,7 +258,8 @@ function signOf(negative: boolean, flags: number): string {
   return negative ? '-' : flags & F_PLUS ? '+' : flags & F_SPACE ? ' ' : '';
 }
 
-function convert(spec: Spec, v: unknown, width: number, prec: number): string {
+/** @internal one conversion with Python's rules (the lenient renderer reuses it). */
+export function convert(spec: Spec, v: unknown, width: number, prec: number): string {
   const conv = spec.conv;
   switch (conv) {
     case 's': {
@@ -370,11 +409,12 @@ function run(prog: Program, args: unknown, dict: object | null, own: boolean): s
 const cache = new Map<string, Program>();
 const CACHE_MAX = 512;
 
-function compiled(fmt: string): Program {
+/** @internal the cached program for `fmt` (log calls read its arity; the lenient renderer walks it). */
+export function compiled(fmt: string): Program {
   let prog = cache.get(fmt);
   if (prog === undefined) {
     prog = parsePercent(fmt);
-    const fast = makeTupleFast(prog.items, (spec, v) => run({ items: [spec], keys: [] }, [v], null, true));
+    const fast = makeTupleFast(prog.items, (spec, v) => run({ items: [spec], keys: [], arity: 1, node: spec.node }, [v], null, true));
     prog.fast = fast?.fn ?? null;
     prog.fastArity = fast?.arity ?? -1;
     if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
@@ -444,7 +484,7 @@ export function percentFormat(fmt: string, args: unknown): string {
  */
 export function compilePercentStyle(fmt: string): CompiledFormat {
   const prog = parsePercent(fmt);
-  const fast = makeMappingFast(prog.items, (spec, values) => run({ items: [spec], keys: spec.key ? [spec.key] : [] }, values, values, false));
+  const fast = makeMappingFast(prog.items, (spec, values) => run({ items: [spec], keys: spec.key ? [spec.key] : [], arity: -1, node: spec.node }, values, values, false));
   return {
     fields: prog.keys,
     render: (values: Record<string, unknown>) => {

@@ -140,9 +140,13 @@ export function pyAscii(v: unknown): string {
 /** True for values that Python code would see as a dict (plain objects and Maps), so `%(key)s` can look them up. */
 export function isMapping(v: unknown): v is Record<string, unknown> | Map<unknown, unknown> {
   if (typeof v !== 'object' || v === null) return false;
-  if (v instanceof Map) return true;
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
+  try {
+    if (v instanceof Map) return true;
+    const proto = Object.getPrototypeOf(v);
+    return proto === Object.prototype || proto === null;
+  } catch {
+    return false; // a revoked Proxy is a value, not a mapping
+  }
 }
 
 /**

@@ -25,6 +25,14 @@ export function writeStderr(text: string): void {
   }
 }
 
+function safeGet(o: object, key: string): unknown {
+  try {
+    return (o as Record<string, unknown>)[key];
+  } catch {
+    return '<unreadable>';
+  }
+}
+
 function safeRepr(v: unknown): string {
   try {
     return pyRepr(v);
@@ -39,10 +47,31 @@ function safeRepr(v: unknown): string {
  * or of one HTTP status is one fault, while a different failure is reported.
  */
 export function errorKey(error: unknown): string {
-  if (error === null || typeof error !== 'object') return `${typeof error}:${String(error).slice(0, 80)}`;
-  const e = error as { code?: unknown; name?: unknown; message?: unknown; constructor?: { name?: string } };
-  const msg = typeof e.message === 'string' ? e.message.slice(0, 120).replace(/\d+/g, '#') : '';
-  return `${String(e.code ?? e.constructor?.name ?? e.name ?? 'Error')}:${msg}`;
+  try {
+    if (error === null || typeof error !== 'object') return `${typeof error}:${String(error).slice(0, 80)}`;
+    const e = error as { code?: unknown; name?: unknown; message?: unknown; constructor?: { name?: string }; faultKey?: unknown };
+    if (typeof e.faultKey === 'string') return e.faultKey;
+    const msg = typeof e.message === 'string' ? e.message.slice(0, 120).replace(/\d+/g, '#') : '';
+    return `${String(e.code ?? e.constructor?.name ?? e.name ?? 'Error')}:${msg}`;
+  } catch {
+    return 'unreadable error';
+  }
+}
+
+/**
+ * Whether `error` is about the destination (a system error with an errno-style
+ * code such as ENOSPC, EPIPE, ECONNREFUSED) rather than about the record: a
+ * destination fault repeats for every record whatever its call site, so it is
+ * one fault; a record fault (a bad format, a throwing toString) is one fault
+ * per call site.
+ */
+export function isDestinationFault(error: unknown): boolean {
+  try {
+    const code = (error as { code?: unknown } | null)?.code;
+    return typeof code === 'string' && /^E[A-Z0-9_]+$/.test(code);
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -51,9 +80,19 @@ export function errorKey(error: unknown): string {
  */
 export function reportLoggingError(error: unknown, record: { msg?: unknown; args?: unknown } | null, where?: string, note?: string): void {
   if (!settings.raiseExceptions) return;
+  let text: string;
+  try {
+    text = reportText(error, record, where, note);
+  } catch {
+    text = '--- Logging error ---\n(the error could not be described)\n';
+  }
+  writeStderr(text);
+}
+
+function reportText(error: unknown, record: { msg?: unknown; args?: unknown } | null, where?: string, note?: string): string {
   let text = '--- Logging error ---\n' + formatThrown(error) + '\n';
   if (where) text += `In: ${where}\n`;
   if (note) text += note + '\n';
-  if (record) text += `Message: ${safeRepr(record.msg)}\nArguments: ${safeRepr(record.args)}\n`;
-  writeStderr(text);
+  if (record) text += `Message: ${safeRepr(safeGet(record, 'msg'))}\nArguments: ${safeRepr(safeGet(record, 'args'))}\n`;
+  return text;
 }

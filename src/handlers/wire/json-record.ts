@@ -15,6 +15,7 @@ import type { LogRecord } from '../../log-record.js';
 import { TAG_BYTES, sign } from './hmac.js';
 import { jsonString } from './json.js';
 import { plainValue } from './record-dict.js';
+import { recordMessage } from '../../record-message.js';
 
 // Characters JSON.stringify escapes: '"', '\', C0 controls, and (well-formed
 // JSON.stringify) lone surrogates; any surrogate sends the string the slow way.
@@ -121,7 +122,7 @@ export function resetRecordJsonCache(): void {
  */
 export function encodeRecordJsonFrame(record: LogRecord, formatException: ((r: LogRecord) => void) | undefined, key: Buffer | null): Buffer {
   if (record.exc_info !== null && record.exc_info !== undefined && record.exc_info !== false && formatException) formatException(record);
-  const s = recordJson(record, record.getMessage());
+  const s = recordJson(record, recordMessage(record));
   const head = 4 + (key ? TAG_BYTES : 0);
   const buf = Buffer.allocUnsafe(head + Buffer.byteLength(s, 'utf8'));
   buf.write(s, head, 'utf8');

@@ -11,6 +11,7 @@ import { jsonLoads, jsonDumps, jsonString } from './json.js';
 import { TAG_BYTES, sign } from './hmac.js';
 import { pickleDumps, pickleLoads } from './pickle.js';
 import { COMPACT_MAGIC, CompactDecoder, encodeCompactFrame } from './compact-record.js';
+import { recordMessage } from '../../record-message.js';
 
 /**
  * Payload encodings: `compact` (SocketHandler's default: binary fields + cached
@@ -63,7 +64,7 @@ export function plainValue(v: unknown): unknown {
 export function recordToDict(record: LogRecord, formatException?: (r: LogRecord) => void): Record<string, unknown> {
   if (record.exc_info !== null && record.exc_info !== undefined && record.exc_info !== false && formatException) formatException(record);
   const d: Record<string, unknown> = {};
-  const msg = record.getMessage();
+  const msg = recordMessage(record);
   for (const k of Object.keys(record)) {
     if (k === 'message') continue; // redundant with msg (Python issue #25685); skipped, not deleted, to keep the object fast
     const v = record[k];

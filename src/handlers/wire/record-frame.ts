@@ -2,6 +2,7 @@ import type { LogRecord } from '../../log-record.js';
 import { encodeCompactFrame } from './compact-record.js';
 import { encodeRecordJsonFrame } from './json-record.js';
 import { encodeRecordFrame, recordToDict, type WireFormat } from './record-dict.js';
+import { recordMessage } from '../../record-message.js';
 
 /**
  * A handler's record as one frame in `format` (what SocketHandler and
@@ -12,7 +13,7 @@ export function encodeLogRecordFrame(record: LogRecord, format: WireFormat, key:
   if (format === 'compact') {
     if (record.exc_info !== null && record.exc_info !== undefined && record.exc_info !== false) formatException(record);
     // A record of unusual shape goes as the JSON object payload (the receiver tells them apart).
-    return encodeCompactFrame(record, record.getMessage(), key) ?? encodeRecordJsonFrame(record, undefined, key);
+    return encodeCompactFrame(record, recordMessage(record), key) ?? encodeRecordJsonFrame(record, undefined, key);
   }
   if (format === 'json') return encodeRecordJsonFrame(record, formatException, key);
   return encodeRecordFrame(recordToDict(record, formatException), format, key);
