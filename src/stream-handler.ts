@@ -1,6 +1,8 @@
 import { Handler } from './handler.js';
 import { NOTSET, getLevelName, type Level } from './levels.js';
 import type { LogRecord } from './log-record.js';
+import { settings } from './internal/runtime.js';
+import { writeStderr } from './internal/report.js';
 
 /**
  * What a StreamHandler writes to: a Node Writable, or any object with
@@ -13,33 +15,47 @@ export interface WritableLike {
   writableEnded?: boolean;
   writableNeedDrain?: boolean;
   once?: (event: string, listener: (...args: unknown[]) => void) => unknown;
+  on?: (event: string, listener: (...args: unknown[]) => void) => unknown;
   fd?: number;
 }
 
 /**
  * Writes each formatted record plus `terminator` to a stream (Python's
- * `logging.StreamHandler`); process.stderr by default. A stream that has been
- * destroyed or ended is reported through handleError instead of crashing, and
- * asynchronous write errors reach handleError too.
+ * `logging.StreamHandler`); process.stderr by default.
+ *
+ * A Node stream that fails (EPIPE when the reader of a pipe went away, a
+ * destroyed socket, an ended stream) is reported once through handleError and
+ * then no longer written to, as sonic-boom does: later records are counted in
+ * `droppedCount` and the count is reported at close(). So that such a failure
+ * cannot crash the process, the handler adds one 'error' listener to each Node
+ * stream it writes to. Whether `stream` is a Node stream is decided at each
+ * call, so `h.stream = { write() {} }` works as in Python.
  */
 export class StreamHandler<S extends WritableLike | null = WritableLike> extends Handler {
-  /** The stream written to; change it with `setStream`. */
+  /** The stream written to; assign it directly (as in Python) or use `setStream`. */
   stream: S;
   /** Appended to every formatted record. */
   terminator = '\n';
-  #onWriteError: ((err?: Error | null) => void) | null = null;
-  #isNodeStream: boolean;
+  /** Records not written because the Node stream had failed (error, destroyed or ended). */
+  droppedCount = 0;
+  // The Node stream the write callback below belongs to; identity, not type, is cached.
+  #cbStream: object | null = null;
+  #onWrite: ((err?: Error | null) => void) | null = null;
+  // The failed stream already reported, so a failure is reported once per stream.
+  #reported: object | null = null;
+  #droppedReported = 0;
 
   constructor(stream?: S | null, level: Level = NOTSET) {
     super(level);
     this.stream = (stream ?? (process.stderr as unknown as S));
-    this.#isNodeStream = isNodeWritable(this.stream);
+    // guarded now, not only at the first write: a socket can fail before it is written to
+    if (isNodeWritable(this.stream)) guardStream(this.stream!);
   }
 
   /**
    * Python's `StreamHandler.flush`: call the stream's own `flush()` when it has
    * one; for a Node Writable, resolve once everything written so far has been
-   * handed to the OS.
+   * handed to the OS (at once when the stream has failed).
    */
   override flush(): Promise<void> {
     const s = this.stream;
@@ -48,7 +64,8 @@ export class StreamHandler<S extends WritableLike | null = WritableLike> extends
     } catch (e) {
       this.handleError(null, e);
     }
-    if (s && this.#isNodeStream && !s.destroyed && !s.writableEnded) {
+    if (s && isNodeWritable(s) && !isDead(s)) {
+      guardStream(s);
       return new Promise((resolve) => {
         try {
           s.write('', () => resolve());
@@ -73,27 +90,48 @@ export class StreamHandler<S extends WritableLike | null = WritableLike> extends
 
   /** @internal the write step, shared with subclasses that pre-format. */
   protected write(text: string, record: LogRecord | null): void {
+    void record;
     const s = this.stream;
     if (s === null) return;
-    if (this.#isNodeStream) {
-      if (s.destroyed || s.writableEnded) {
-        throw Object.assign(new Error('cannot write to a destroyed or ended stream'), { code: 'ERR_STREAM_DESTROYED' });
+    if (isNodeWritable(s)) {
+      if (isDead(s)) {
+        this.#streamFailed(s, (s as { errored?: unknown }).errored ?? null);
+        return;
       }
-      s.write(text, this.#writeCallback(record));
+      s.write(text, s === this.#cbStream ? this.#onWrite! : this.#callbackFor(s));
     } else {
       s.write(text);
       if (typeof s.flush === 'function') s.flush();
     }
   }
 
-  #writeCallback(record: LogRecord | null): (err?: Error | null) => void {
-    void record;
-    if (this.#onWriteError === null) {
-      this.#onWriteError = (err) => {
-        if (err) this.handleError(null, err);
-      };
+  #callbackFor(s: WritableLike): (err?: Error | null) => void {
+    guardStream(s);
+    this.#cbStream = s;
+    return (this.#onWrite = (err) => {
+      if (err) this.#streamFailed(s, err);
+    });
+  }
+
+  /** One record lost to a failed stream: counted always, reported once per stream. */
+  #streamFailed(s: WritableLike, err: unknown): void {
+    this.droppedCount++;
+    if (this.#reported === s) return;
+    this.#reported = s;
+    const code = (err as { code?: unknown } | null)?.code ?? 'ERR_STREAM_DESTROYED';
+    const what = err ? `the stream failed (${String(code)})` : 'the stream was destroyed or ended';
+    const e = new Error(`${what}: ${this.constructor.name} writes no more records to it; droppedCount counts them`, err ? { cause: err } : undefined);
+    this.handleError(null, Object.assign(e, { code }));
+  }
+
+  /** Report how many records a failed stream cost, then close (the stream itself is left open, as in Python). */
+  override close(): Promise<void> {
+    const n = this.droppedCount - this.#droppedReported;
+    if (n > 0 && settings.raiseExceptions) {
+      this.#droppedReported = this.droppedCount;
+      writeStderr(`--- Logging: ${n} record(s) were not written by ${this.constructor.name} because its stream had failed (droppedCount) ---\n`);
     }
-    return this.#onWriteError;
+    return super.close();
   }
 
   /**
@@ -110,7 +148,7 @@ export class StreamHandler<S extends WritableLike | null = WritableLike> extends
       this.handleError(null, e);
     }
     this.stream = stream;
-    this.#isNodeStream = isNodeWritable(stream);
+    if (isNodeWritable(stream)) guardStream(stream!);
     return old;
   }
 
@@ -123,5 +161,20 @@ export class StreamHandler<S extends WritableLike | null = WritableLike> extends
 }
 
 function isNodeWritable(s: unknown): boolean {
-  return typeof s === 'object' && s !== null && typeof (s as { once?: unknown }).once === 'function' && 'writable' in s;
+  return typeof s === 'object' && s !== null && typeof (s as { once?: unknown }).once === 'function' && typeof (s as { on?: unknown }).on === 'function' && 'writable' in s;
+}
+
+function isDead(s: WritableLike): boolean {
+  return s.destroyed === true || s.writableEnded === true || (s as { errored?: unknown }).errored != null;
+}
+
+// Streams that carry logflume's 'error' listener. The listener only keeps the
+// process alive: the failure itself reaches each handler through its write
+// callback or, at its next write, through the stream's destroyed/errored state.
+const guarded = new WeakSet<object>();
+const ignoreStreamError = (): void => {};
+function guardStream(s: WritableLike): void {
+  if (guarded.has(s)) return;
+  guarded.add(s);
+  s.on?.('error', ignoreStreamError);
 }
