@@ -14,7 +14,7 @@
 import type { LogRecord } from '../../log-record.js';
 import { TAG_BYTES, sign } from './hmac.js';
 import { jsonString } from './json.js';
-import { plainValue } from './record-dict.js';
+import { plainValue } from './plain-value.js';
 import { recordMessage } from '../../record-message.js';
 
 // Characters JSON.stringify escapes: '"', '\', C0 controls, and (well-formed
