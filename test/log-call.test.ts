@@ -138,7 +138,7 @@ describe('log calls – Node habits deliver their record (issue #14)', () => {
     assert.deepEqual(recs.map((r) => String(r.msg).split('\n')[0]), ['failed 1', 'payment failed 2', 'user logged in 3', 'count 4 42', '{"a":[1,"x"]} 5', '3 items 6', 'pino order 7', 'error first 8']);
     assert.equal(recs[2]!.userId, 42);
     assert.equal(recs[6]!.userId, 7);
-    for (const i of [0, 1, 7]) assert.ok(recs[i]!.err !== undefined || String(recs[i]!.exc_info ?? '').includes('card declined'), `record ${i + 1} carries its error`);
+    for (const i of [0, 1, 7]) assert.ok(recs[i]!.err !== undefined || String(recs[i]!.msg).includes('Error: card declined'), `record ${i + 1} carries its error`);
   });
 
   test('Python forms are unchanged where Python succeeds', () => {
