@@ -8,7 +8,7 @@ import { reportLoggingError } from './internal/report.js';
 import { settings, contextProvider } from './internal/runtime.js';
 import type { Manager } from './manager.js';
 import { LoggerAdapter } from './logger-adapter.js';
-import { needsShaping, shapeCall, applyFields } from './log-call.js';
+import { needsShaping, shapeCall, applyFields, isErrorLike } from './log-call.js';
 
 registerInternalFile(import.meta.url);
 
@@ -359,7 +359,7 @@ function applyContext(record: LogRecord, ctx: Record<string, unknown> | undefine
 
 /** `exc_info: true`: the message if it is an Error, else the last Error argument; `true` (prints "NoneType: None") when there is none. */
 function resolveExcInfo(msg: unknown, args: unknown[]): unknown {
-  if (msg instanceof Error) return msg;
-  for (let i = args.length - 1; i >= 0; i--) if (args[i] instanceof Error) return args[i];
+  if (isErrorLike(msg)) return msg;
+  for (let i = args.length - 1; i >= 0; i--) if (isErrorLike(args[i])) return args[i];
   return true;
 }

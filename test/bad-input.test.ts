@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { getLogger, StreamHandler, Formatter, kw, DEBUG } from '../src/index.js';
+import { getLogger, StreamHandler, Formatter, kw, DEBUG, settings } from '../src/index.js';
 import { isolateLogging, StringIO, captureStderr } from './helpers/capture.js';
 
 isolateLogging();
@@ -100,5 +100,77 @@ describe('bad input never throws into the caller', () => {
         { numRuns: 300 },
       );
     });
+  });
+
+  // Issue #15 item 2: hostile shapes anywhere in a call, through every log method;
+  // nothing escapes and every call still delivers exactly one record.
+  test('property – revoked proxies, throwing traps, getters and toString never escape any log method; one record per call', async () => {
+    // counts records that were formatted and written: a record lost anywhere is a missing count
+    let written = 0;
+    class Counting extends StreamHandler<StringIO> {
+      override emit(record: Parameters<StreamHandler['emit']>[0]): void {
+        super.emit(record);
+        written++;
+      }
+    }
+    const h = new Counting(new StringIO());
+    h.setFormatter(new Formatter('%(levelname)s|%(message)s'));
+    const l = getLogger('bad7');
+    l.setLevel(DEBUG);
+    l.propagate = false;
+    l.addHandler(h);
+    const revoked = (): unknown => {
+      const r = Proxy.revocable({}, {});
+      r.revoke();
+      return r.proxy;
+    };
+    const trapper = (): unknown =>
+      new Proxy({}, {
+        get() { throw new Error('get trap'); },
+        getPrototypeOf() { throw new Error('proto trap'); },
+        ownKeys() { throw new Error('keys trap'); },
+        has() { throw new Error('has trap'); },
+        getOwnPropertyDescriptor() { throw new Error('gopd trap'); },
+      });
+    const evilError = (): unknown => {
+      const e = new Error('evil');
+      for (const k of ['code', 'cause', 'stack', 'message', 'name']) Object.defineProperty(e, k, { get() { throw new Error(`${k} getter`); } });
+      return e;
+    };
+    const throwingToString = (): unknown => ({ toString() { throw evilError(); } });
+    const getterObject = (): unknown => Object.defineProperty({}, 'x', { enumerable: true, get() { throw new Error('x getter'); } });
+    // fast-check clones generated values, which a revoked Proxy does not survive: generate
+    // the kind of value and build the hostile object inside the property
+    const makers: Record<string, () => unknown> = { revoked, trapper, evilError, throwingToString, getterObject };
+    const hostile = fc.oneof(
+      fc.constantFrom(...Object.keys(makers)).map((k) => ({ make: k })),
+      fc.anything({ withBigInt: true, withNullPrototype: true }).map((v) => ({ value: v })),
+      fc.constantFrom('%s', '%d', '%(k)s', '%j', '%O', '%', 'x').map((v) => ({ value: v })),
+    );
+    const build = (h: { make?: string; value?: unknown }): unknown => (h.make !== undefined ? makers[h.make]!() : h.value);
+    const methods = ['debug', 'info', 'warning', 'warn', 'error', 'exception', 'critical', 'fatal'] as const;
+    let calls = 0;
+    const prev = settings.errorReportInterval;
+    settings.errorReportInterval = 60_000;
+    try {
+      await captureStderr(() => {
+        fc.assert(
+          fc.property(fc.constantFrom(...methods), hostile, fc.array(hostile, { maxLength: 4 }), (m, hm, ha) => {
+            const msg = build(hm);
+            const args = ha.map(build);
+            const before = written;
+            (l[m] as (msg: unknown, ...a: unknown[]) => void)(msg, ...args);
+            // the level argument hostile too (a number is a real level, maybe below DEBUG)
+            l.log((typeof msg === 'number' ? 'info' : msg) as never, 'via log()', ...args);
+            calls += 2;
+            return written === before + 2;
+          }),
+          { numRuns: 400 },
+        );
+      });
+    } finally {
+      settings.errorReportInterval = prev;
+    }
+    assert.equal(written, calls, 'every call delivered one record');
   });
 });
