@@ -18,8 +18,8 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 export function encodePriority(facility: number | string, priority: number | string): number {
   const f = typeof facility === 'string' ? facility_names[facility] : facility;
   const p = typeof priority === 'string' ? priority_names[priority] : priority;
-  if (f === undefined) throw new ConfigError(`SysLogHandler: unknown facility ${JSON.stringify(facility)}`);
-  if (p === undefined) throw new ConfigError(`SysLogHandler: unknown priority ${JSON.stringify(priority)}`);
+  if (f === undefined) throw new ConfigError(`SysLogHandler: unknown facility: KeyError: '${String(facility)}'; accepted: ${Object.keys(facility_names).join(', ')}`);
+  if (p === undefined) throw new ConfigError(`SysLogHandler: unknown priority: KeyError: '${String(priority)}'; accepted: ${Object.keys(priority_names).join(', ')}`);
   return (f << 3) | p;
 }
 
@@ -122,19 +122,33 @@ export interface BuildOptions {
 }
 
 /**
- * One syslog message as bytes: header, optional BOM, ident + message (cut to
- * fit `maxSize`), optional NUL. Python's exact bytes when the header is `<PRI>`,
- * no BOM and the message fits. The second value says whether it was cut.
+ * One syslog message as bytes: header, optional BOM, ident + message, optional
+ * NUL. Python's exact bytes when the header is `<PRI>`, no BOM and the message
+ * fits `maxSize`. A longer message keeps its header and NUL; its text is cut
+ * on a UTF-8 boundary and ends with `[truncated from N bytes]`, N being the
+ * size it would have had (the mark is left out when the limit has no room
+ * for it). The second value is that N, or 0 when nothing was cut.
  */
-export function buildMessage(o: BuildOptions): [Buffer, boolean] {
+export function buildMessage(o: BuildOptions): [Buffer, number] {
   const head = Buffer.from(o.header, 'utf8');
   const pre = o.bom ? Buffer.concat([head, BOM]) : head;
   const body = Buffer.from(o.ident + o.message, 'utf8');
   const tailLen = o.appendNul ? 1 : 0;
-  const [fitted, cut] = fitUtf8(body, o.maxSize - pre.length - tailLen);
-  const parts = [pre, fitted];
+  const full = pre.length + body.length + tailLen;
+  let text = body;
+  if (full > o.maxSize) {
+    let mark = Buffer.from(`[truncated from ${full} bytes]`, 'ascii');
+    let room = o.maxSize - pre.length - tailLen - mark.length;
+    if (room < 0) {
+      // a limit too small for the mark still holds: cut without it
+      mark = Buffer.alloc(0);
+      room = o.maxSize - pre.length - tailLen;
+    }
+    text = Buffer.concat([fitUtf8(body, room)[0], mark]);
+  }
+  const parts = [pre, text];
   if (o.appendNul) parts.push(Buffer.from([0]));
-  return [Buffer.concat(parts), cut];
+  return [Buffer.concat(parts), full > o.maxSize ? full : 0];
 }
 
 /** Apply stream framing: RFC 6587 octet counting (`LEN SP MSG`), a trailing LF, or none. */

@@ -10,9 +10,9 @@ import type { LogRecord } from '../log-record.js';
 import * as C from './sys-log-handler.constants.js';
 import { UnixDgramSender, loadUnixDgram } from './unix-dgram-sender.js';
 import { Waiters } from '../internal/waiters.js';
+import { SyslogStreamSender } from './sys-log-handler.stream.js';
 import {
   buildMessage,
-  encodePriority as encodePri,
   formatStructuredData,
   frame,
   header,
@@ -35,7 +35,12 @@ export interface SysLogHandlerOptions {
   socktype?: SyslogSocktype | null;
   /** Wire format: 'python' (default: `<PRI>ident msg\0`, Python's bytes), 'rfc3164' or 'rfc5424'. */
   format?: SyslogFormat;
-  /** Framing on stream transports: 'none' (default, as Python), 'octet-counting' (RFC 6587) or 'lf'. */
+  /**
+   * Framing on stream transports: 'none' (Python's bytes), 'octet-counting' (RFC 6587) or 'lf'.
+   * Default: 'none' for the 'python' format (as Python); for the RFC formats 'octet-counting'
+   * over TCP/TLS (RFC 5425 requires it) and 'lf' on a Unix stream socket (syslog-ng's
+   * `unix-stream()` reads lines only).
+   */
   framing?: SyslogFraming;
   /** Syslog over TLS (RFC 5425): true or `tls.connect` options (ca, cert, key, servername…). Implies 'stream'. */
   tls?: boolean | tls.ConnectionOptions;
@@ -51,7 +56,13 @@ export interface SysLogHandlerOptions {
   procid?: string | number;
   /** RFC 5424 structured data sent with every record: `{ 'id@32473': { key: 'value' } }`. */
   structuredData?: Record<string, Record<string, unknown>>;
-  /** Largest message in bytes; longer messages are cut at a UTF-8 boundary (header and NUL kept). Default 65507 for UDP, 1 MiB otherwise. */
+  /**
+   * Largest message in bytes (header and NUL included, framing not). A longer
+   * message is cut at a UTF-8 boundary and ends with `[truncated from N bytes]`;
+   * it is counted in `truncatedCount` and reported. Default 8192: rsyslog's
+   * default `maxMessageSize` (syslog-ng accepts 64 KiB); `Infinity` sends
+   * everything (Python's behaviour).
+   */
   maxMessageSize?: number;
   /** Records held while a stream connection is (re)established; beyond it the oldest are dropped. Default 1000. */
   maxBacklog?: number;
@@ -66,6 +77,9 @@ interface Pending {
   data: Buffer;
   record: LogRecord | null;
 }
+
+/** Default `maxMessageSize`: what rsyslog (8 KiB) and syslog-ng (64 KiB) accept out of the box. */
+export const DEFAULT_MAX_MESSAGE_SIZE = 8192;
 
 export { loadUnixDgram };
 const UNIX_DGRAM_HINT = 'Unix datagram sockets need the optional native module unix-dgram: run `npm install unix-dgram`';
@@ -145,51 +159,52 @@ export class SysLogHandler extends Handler {
   appName: string;
   procid: string | number;
   structuredData: Record<string, Record<string, unknown>> | null;
+  /** Largest message in bytes (see the option); `Infinity` for no limit. */
   maxMessageSize: number;
   readonly maxBacklog: number;
-  /** Records dropped because the backlog was full or the handler closed before they could be sent. */
-  droppedCount = 0;
-  /** Messages cut to `maxMessageSize`. */
+  /** Messages cut to `maxMessageSize` (each also reported through handleError, rate-limited). */
   truncatedCount = 0;
 
   readonly #tls: tls.ConnectionOptions | null;
-  readonly #reconnectBase: number;
+  readonly #reconnectDelay: number;
   readonly #connectTimeout: number;
-  #reconnectDelay: number;
+  #dropped = 0;
   #udp: dgram.Socket | null = null;
   #udpConnected = false;
   #unixDgram: UnixDgramSender | null = null;
-  #stream: net.Socket | null = null;
-  #connected = false;
-  #connecting = false;
-  #outageReported = false;
+  #stream: SyslogStreamSender | null = null;
+  /** Datagrams logged before the UDP socket finished connecting. */
+  #pending: Pending[] = [];
   #dropReported = false;
-  #retryTimer: NodeJS.Timeout | null = null;
-  #backlog: Pending[] = [];
   #inFlight = 0;
   readonly #waiters = new Waiters();
 
   constructor(address?: SyslogAddress | SysLogHandlerOptions, facility?: number | string, socktype?: SyslogSocktype | null) {
-    const o: SysLogHandlerOptions =
-      address !== undefined && !Array.isArray(address) && typeof address === 'object'
-        ? address
-        : { address: address as SyslogAddress | undefined, facility, socktype };
+    const o = resolveOptions(address, facility, socktype);
     super(o.level ?? NOTSET);
     const addr = o.address ?? ['localhost', C.SYSLOG_UDP_PORT];
     if (typeof addr !== 'string' && !(Array.isArray(addr) && addr.length === 2 && typeof addr[0] === 'string' && Number.isInteger(addr[1]))) {
-      throw new ConfigError('SysLogHandler: address must be [host, port] or a Unix socket path');
+      throw new ConfigError(`SysLogHandler: address must be [host, port] or a Unix socket path, got ${JSON.stringify(addr)}`);
     }
     this.address = addr;
     this.unixsocket = typeof addr === 'string';
-    this.facility = typeof o.facility === 'string' ? encodePri(o.facility, 0) >> 3 : (o.facility ?? C.LOG_USER);
+    this.facility = typeof o.facility === 'string' ? this.#facilityCode(o.facility) : (o.facility ?? C.LOG_USER);
     this.#tls = o.tls ? (o.tls === true ? {} : o.tls) : null;
     if (this.#tls && this.unixsocket) throw new ConfigError('SysLogHandler: tls needs a [host, port] address');
     if (this.#tls && o.socktype === 'dgram') throw new ConfigError("SysLogHandler: tls needs socktype 'stream'");
+    if (o.socktype !== undefined && o.socktype !== null && o.socktype !== 'dgram' && o.socktype !== 'stream') {
+      throw new ConfigError(`SysLogHandler: socktype must be 'dgram', 'stream' or null, got ${JSON.stringify(o.socktype)}`);
+    }
     this.socktype = this.#tls ? 'stream' : (o.socktype ?? (this.unixsocket ? null : 'dgram'));
     this.syslogFormat = o.format ?? 'python';
-    if (!['python', 'rfc3164', 'rfc5424'].includes(this.syslogFormat)) throw new ConfigError(`SysLogHandler: unknown format ${JSON.stringify(o.format)}`);
-    this.framing = o.framing ?? 'none';
-    if (!['none', 'octet-counting', 'lf'].includes(this.framing)) throw new ConfigError(`SysLogHandler: unknown framing ${JSON.stringify(o.framing)}`);
+    if (!['python', 'rfc3164', 'rfc5424'].includes(this.syslogFormat)) {
+      throw new ConfigError(`SysLogHandler: format must be 'python', 'rfc3164' or 'rfc5424', got ${JSON.stringify(o.format)}`);
+    }
+    // RFC formats need a delimiter on a stream; Python's own format keeps Python's bytes
+    this.framing = o.framing ?? (this.syslogFormat === 'python' ? 'none' : this.unixsocket ? 'lf' : 'octet-counting');
+    if (!['none', 'octet-counting', 'lf'].includes(this.framing)) {
+      throw new ConfigError(`SysLogHandler: framing must be 'none', 'octet-counting' or 'lf', got ${JSON.stringify(o.framing)}`);
+    }
     this.ident = o.ident ?? '';
     this.append_nul = o.appendNul ?? (this.syslogFormat === 'python' && this.framing === 'none');
     this.utf8Bom = o.utf8Bom ?? false;
@@ -197,10 +212,11 @@ export class SysLogHandler extends Handler {
     this.appName = o.appName ?? defaultAppName();
     this.procid = o.procid ?? process.pid;
     this.structuredData = o.structuredData ?? null;
-    this.maxMessageSize = o.maxMessageSize ?? (this.socktype === 'dgram' && !this.unixsocket ? C.MAX_UDP_PAYLOAD : 1 << 20);
+    this.maxMessageSize = o.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
+    if (!(this.maxMessageSize >= 1)) throw new ConfigError(`SysLogHandler: maxMessageSize must be a positive number of bytes (or Infinity), got ${String(o.maxMessageSize)}`);
     this.maxBacklog = o.maxBacklog ?? 1000;
     if (!(this.maxBacklog >= 1)) throw new ConfigError('SysLogHandler: maxBacklog must be at least 1');
-    this.#reconnectBase = this.#reconnectDelay = o.reconnectDelay ?? 500;
+    this.#reconnectDelay = o.reconnectDelay ?? 500;
     this.#connectTimeout = o.connectTimeout ?? 5000;
     if (this.unixsocket && this.socktype === 'dgram' && !loadUnixDgram()) {
       throw new ConfigError(`SysLogHandler: ${UNIX_DGRAM_HINT}`, { code: 'ERR_LOGFLUME_MISSING_DEPENDENCY' });
@@ -209,14 +225,41 @@ export class SysLogHandler extends Handler {
     if (this.socktype === 'dgram' && !this.unixsocket) this.createSocket();
   }
 
-  /** Python's `encodePriority`: `(facility << 3) | priority`, names or codes. */
-  encodePriority(facility: number | string, priority: number | string): number {
-    return encodePri(facility, priority);
+  /** The class's `facility_names` (a subclass may replace it, as in Python). */
+  #facilityCode(name: string): number {
+    const names = (this.constructor as typeof SysLogHandler).facility_names;
+    const f = names[name];
+    if (f === undefined) throw keyError('facility', name, names);
+    return f;
   }
 
-  /** Map a level name to a `priority_names` key; custom levels give 'warning'. Override to map your own levels. */
+  /** Records dropped: backlog full, or closed before they could be sent. */
+  get droppedCount(): number {
+    return this.#dropped + (this.#stream?.dropped ?? 0);
+  }
+
+  /**
+   * Python's `encodePriority`: `(facility << 3) | priority`, names or codes,
+   * looked up in this class's `facility_names` / `priority_names`.
+   * @throws ConfigError `KeyError: 'nope' (…)` for an unknown name (Python raises `KeyError: 'nope'`).
+   */
+  encodePriority(facility: number | string, priority: number | string): number {
+    const cls = this.constructor as typeof SysLogHandler;
+    const f = typeof facility === 'string' ? cls.facility_names[facility] : facility;
+    const p = typeof priority === 'string' ? cls.priority_names[priority] : priority;
+    if (f === undefined) throw keyError('facility', facility, cls.facility_names);
+    if (p === undefined) throw keyError('priority', priority, cls.priority_names);
+    return (f << 3) | p;
+  }
+
+  /**
+   * Map a level name to a `priority_names` key (Python: `self.priority_map.get(levelName, "warning")`):
+   * an instance's own `priority_map`, else the class's (a subclass's static one), else 'warning'.
+   */
   mapPriority(levelName: string): string {
-    return C.priority_map[levelName] ?? 'warning';
+    const own = (this as { priority_map?: Readonly<Record<string, string>> }).priority_map;
+    const map = own ?? (this.constructor as typeof SysLogHandler).priority_map;
+    return map[levelName] ?? 'warning';
   }
 
   /** Structured data for one record (RFC 5424 only). Override to add per-record SD-ELEMENTs; default is the `structuredData` option. */
@@ -258,7 +301,7 @@ export class SysLogHandler extends Handler {
       msgid: this.syslogFormat === 'rfc5424' ? this.getMsgId(record) : null,
       structuredData: this.syslogFormat === 'rfc5424' ? formatStructuredData(this.getStructuredData(record)) : '-',
     });
-    const [data, cut] = buildMessage({
+    const [data, fullSize] = buildMessage({
       header: head,
       ident: this.ident,
       message: msg,
@@ -266,7 +309,12 @@ export class SysLogHandler extends Handler {
       bom: this.utf8Bom && this.syslogFormat === 'rfc5424',
       maxSize: this.maxMessageSize,
     });
-    if (cut) this.truncatedCount++;
+    if (fullSize > 0) {
+      this.truncatedCount++;
+      const e = new Error(`SysLogHandler: a ${fullSize}-byte message was cut to maxMessageSize (${this.maxMessageSize}); truncatedCount counts them`);
+      (e as NodeJS.ErrnoException).code = 'ERR_LOGFLUME_TRUNCATED';
+      this.handleError(record, e);
+    }
     return this.socktype === 'stream' ? frame(data, this.framing) : data;
   }
 
@@ -292,13 +340,13 @@ export class SysLogHandler extends Handler {
           this.#udp = null;
           s.close();
         }
-        this.handleError(this.#backlog[0]?.record ?? null, e);
+        this.handleError(this.#pending[0]?.record ?? null, e);
         this.#settle();
       });
       s.connect(port, host, () => {
         this.#udpConnected = true;
-        const waiting = this.#backlog;
-        this.#backlog = [];
+        const waiting = this.#pending;
+        this.#pending = [];
         for (const p of waiting) {
           try {
             this.#sendDatagram(p.data, p.record);
@@ -324,7 +372,35 @@ export class SysLogHandler extends Handler {
         return;
       }
     }
-    this.#connectStream();
+    this.#streamSender().connect();
+  }
+
+  #streamSender(): SyslogStreamSender {
+    if (this.#stream) return this.#stream;
+    const tlsOpts = this.#tls;
+    const s = new SyslogStreamSender({
+      open: () => {
+        if (this.unixsocket) return net.connect({ path: this.address as string });
+        const [host, port] = this.address as [string, number];
+        return tlsOpts ? tls.connect({ servername: net.isIP(host) ? undefined : host, ...tlsOpts, host, port }) : net.connect({ host, port });
+      },
+      readyEvent: tlsOpts ? 'secureConnect' : 'connect',
+      connectTimeout: this.#connectTimeout,
+      reconnectDelay: this.#reconnectDelay,
+      maxBacklog: this.maxBacklog,
+      report: (r, e) => this.handleError(r, e),
+      explain: (e) =>
+        this.unixsocket && (e as NodeJS.ErrnoException).code === 'EPROTOTYPE' && !loadUnixDgram()
+          ? new ConfigError(`SysLogHandler: ${String(this.address)} is a datagram socket; ${UNIX_DGRAM_HINT}`, { cause: e })
+          : e,
+      connected: () => {
+        if (this.unixsocket) this.socktype = 'stream';
+      },
+      describe: () => (typeof this.address === 'string' ? this.address : `${this.address[0]}:${this.address[1]}`),
+    });
+    s.onSettle = () => this.#settle();
+    this.#stream = s;
+    return s;
   }
 
   /** Python: a datagram connect that fails on a stream-only socket falls back to stream. */
@@ -333,80 +409,16 @@ export class SysLogHandler extends Handler {
     return code === 'EPROTOTYPE' || Math.abs(Number(code)) === os.constants.errno.EPROTOTYPE || /connect -91\b/.test(String((e as Error).message));
   }
 
-  #connectStream(): void {
-    this.#connecting = true;
-    let sock: net.Socket;
-    const ready = this.#tls ? 'secureConnect' : 'connect';
-    if (this.unixsocket) {
-      sock = net.connect({ path: this.address as string });
-    } else {
-      const [host, port] = this.address as [string, number];
-      sock = this.#tls
-        ? tls.connect({ servername: net.isIP(host) ? undefined : host, ...this.#tls, host, port })
-        : net.connect({ host, port });
-    }
-    sock.setNoDelay?.(true);
-    this.#stream = sock;
-    sock.setTimeout(this.#connectTimeout, () => {
-      if (!this.#connected) sock.destroy(new Error(`SysLogHandler: no connection to ${this.#describe()} within ${this.#connectTimeout} ms`));
-    });
-    sock.once(ready, () => {
-      sock.setTimeout(0);
-      if (this.#stream !== sock) return;
-      this.#connecting = false;
-      this.#connected = true;
-      this.#outageReported = false;
-      this.#dropReported = false;
-      this.#reconnectDelay = this.#reconnectBase;
-      if (this.unixsocket) this.socktype = 'stream';
-      this.#drain();
-    });
-    sock.on('data', () => {}); // syslog servers do not answer; keep the socket flowing
-    sock.on('error', (e) => {
-      if (this.#stream !== sock) return;
-      let err: unknown = e;
-      if (this.unixsocket && (e as NodeJS.ErrnoException).code === 'EPROTOTYPE' && !loadUnixDgram()) {
-        err = new ConfigError(`SysLogHandler: ${this.address} is a datagram socket; ${UNIX_DGRAM_HINT}`, { cause: e });
-      }
-      if (!this.#outageReported) {
-        this.#outageReported = true;
-        this.handleError(this.#backlog[0]?.record ?? null, err);
-      }
-    });
-    sock.on('close', () => {
-      if (this.#stream !== sock) return;
-      this.#stream = null;
-      this.#connected = false;
-      this.#connecting = false;
-      if (this.#backlog.length > 0 && !this._closed) this.#scheduleReconnect();
-      this.#settle();
-    });
-  }
-
-  #describe(): string {
-    return typeof this.address === 'string' ? this.address : `${this.address[0]}:${this.address[1]}`;
-  }
-
-  #scheduleReconnect(): void {
-    if (this.#retryTimer) return;
-    const delay = this.#reconnectDelay;
-    this.#reconnectDelay = Math.min(this.#reconnectDelay * 2, 30_000);
-    this.#retryTimer = setTimeout(() => {
-      this.#retryTimer = null;
-      if (!this._closed && !this.#stream && this.#backlog.length > 0) this.#connectStream();
-    }, delay);
-    this.#retryTimer.unref();
-  }
-
   /**
    * Put bytes on the wire (Python's `send`): a datagram at once, or a stream
    * write; while a stream connects, records wait in a backlog of `maxBacklog`
    * entries, dropping the oldest (counted in `droppedCount`, reported once per
-   * outage through handleError). Override to send elsewhere.
+   * outage through handleError). Writes a broken connection refused are
+   * replayed in their original order. Override to send elsewhere.
    */
   send(data: Buffer, record: LogRecord | null = null): void {
     if (this._closed) throw new Error('SysLogHandler is closed');
-    if (!this.#udp && !this.#unixDgram && !this.#stream && !this.#retryTimer) this.createSocket();
+    if (!this.#udp && !this.#unixDgram && !this.#stream?.active) this.createSocket();
     if (this.#udp) {
       if (this.#udpConnected) this.#sendDatagram(data, record);
       else this.#enqueue({ data, record }); // sent once the socket is connected
@@ -424,9 +436,7 @@ export class SysLogHandler extends Handler {
       }
       return;
     }
-    if (this.#connected && this.#backlog.length === 0) this.#write({ data, record });
-    else this.#enqueue({ data, record });
-    this.#stream?.ref();
+    this.#streamSender().send(data, record);
   }
 
   #sendDatagram(data: Buffer, record: LogRecord | null): void {
@@ -440,59 +450,30 @@ export class SysLogHandler extends Handler {
   }
 
   #enqueue(p: Pending): void {
-    if (this.#backlog.length >= this.maxBacklog) {
-      this.#backlog.shift();
-      this.droppedCount++;
+    if (this.#pending.length >= this.maxBacklog) {
+      this.#pending.shift();
+      this.#dropped++;
       if (!this.#dropReported) {
         this.#dropReported = true;
         this.handleError(p.record, new Error(`SysLogHandler: backlog full (${this.maxBacklog}), dropping the oldest records`));
       }
     }
-    this.#backlog.push(p);
-  }
-
-  #write(p: Pending): void {
-    const sock = this.#stream!;
-    sock.write(p.data, (err) => {
-      this.#inFlight--;
-      // a write the dying socket refused goes back to the backlog for the next connection
-      if (err && !this._closed) this.#backlog.unshift(p);
-      this.#settle();
-    });
-    this.#inFlight++; // only once write() accepted it
-  }
-
-  #drain(): void {
-    while (this.#connected && this.#stream && this.#backlog.length > 0) {
-      const p = this.#backlog.shift()!;
-      try {
-        this.#write(p);
-      } catch (e) {
-        this.handleError(p.record, e); // runs from a socket event: must not throw
-      }
-    }
-    this.#settle();
+    this.#pending.push(p);
   }
 
   /** True when nothing more can happen until new records arrive or a reconnect fires. */
   #idle(): boolean {
-    const connecting = this.#connecting || (this.#udp !== null && !this.#udpConnected);
-    return this.#inFlight === 0 && (this.#backlog.length === 0 || (!this.#connected && !connecting));
+    const udpIdle = this.#inFlight === 0 && (this.#pending.length === 0 || this.#udp === null || this.#udpConnected);
+    return udpIdle && (this.#stream?.idle() ?? true);
   }
 
   #settle(): void {
-    const s = this.#stream;
-    // keep the process alive only while records are on their way
-    if (s) {
-      if (this.#inFlight === 0 && this.#backlog.length === 0) s.unref();
-      else s.ref();
-    }
     if (this.#idle()) this.#waiters.release();
   }
 
-  /** Records still waiting for a stream connection. */
+  /** Records still waiting for a connection. */
   get backlogLength(): number {
-    return this.#backlog.length;
+    return this.#pending.length + (this.#stream?.backlogLength ?? 0);
   }
 
   /**
@@ -510,31 +491,39 @@ export class SysLogHandler extends Handler {
     if (this._closed) return;
     await this.flush();
     await super.close();
-    if (this.#retryTimer) clearTimeout(this.#retryTimer);
-    this.#retryTimer = null;
-    if (this.#backlog.length > 0) {
-      const n = this.#backlog.length;
-      this.droppedCount += n;
-      this.handleError(this.#backlog[0]!.record, new Error(`SysLogHandler: closed with ${n} undelivered record(s)`));
-      this.#backlog = [];
+    if (this.#pending.length > 0) {
+      const n = this.#pending.length;
+      this.#dropped += n;
+      this.handleError(this.#pending[0]!.record, new Error(`SysLogHandler: closed with ${n} undelivered record(s)`));
+      this.#pending = [];
     }
     this.#udp?.close();
     this.#udp = null;
-    if (this.#unixDgram) this.droppedCount += this.#unixDgram.dropped + this.#unixDgram.close();
+    if (this.#unixDgram) this.#dropped += this.#unixDgram.dropped + this.#unixDgram.close();
     this.#unixDgram = null;
-    const s = this.#stream;
-    this.#stream = null;
-    this.#connected = false;
-    if (s && !s.destroyed) {
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(() => s.destroy(), 1000);
-        s.once('close', () => {
-          clearTimeout(t);
-          resolve();
-        });
-        s.end();
-      });
-    }
+    if (this.#stream) await this.#stream.close();
     this.#settle();
   }
+}
+
+/**
+ * Python raises `KeyError: 'name'` for an unknown facility or priority name;
+ * this is a ConfigError whose message carries that text and the accepted names.
+ */
+function keyError(what: 'facility' | 'priority', key: unknown, names: Readonly<Record<string, number>>): ConfigError {
+  return new ConfigError(`KeyError: ${typeof key === 'string' ? `'${key}'` : String(key)} (SysLogHandler: unknown ${what}; accepted: ${Object.keys(names).join(', ')})`);
+}
+
+/** The three call forms: options object, Python's positional arguments, or positional plus nothing else. */
+function resolveOptions(address: unknown, facility: unknown, socktype: unknown): SysLogHandlerOptions {
+  if (address !== undefined && address !== null && !Array.isArray(address) && typeof address === 'object') {
+    if (facility !== undefined || socktype !== undefined) {
+      throw new ConfigError('SysLogHandler: use either SysLogHandler(options) or SysLogHandler(address, facility, socktype), not both');
+    }
+    return address as SysLogHandlerOptions;
+  }
+  if (facility !== undefined && facility !== null && typeof facility === 'object') {
+    throw new ConfigError('SysLogHandler(address, facility, socktype): facility must be a code or a name; pass options as the only argument: SysLogHandler({ address, ... })');
+  }
+  return { address: (address ?? undefined) as SyslogAddress | undefined, facility: facility as number | string | undefined, socktype: socktype as SyslogSocktype | null | undefined };
 }
