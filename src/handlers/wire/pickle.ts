@@ -16,16 +16,29 @@ export type PlainValue = null | boolean | number | bigint | string | Uint8Array 
 export interface PickleLimits {
   /** Deepest container nesting accepted (default 32). */
   maxDepth?: number;
-  /** Total string/bytes length the decoded value may expand to, counting shared (memoised) strings each time they are used (default 4 MiB). */
+  /**
+   * Total string/bytes length the decoded value may expand to (default 4 MiB):
+   * every use of a shared value (DUP, memo GET) is charged again, at least
+   * one byte each.
+   */
   maxExpandedBytes?: number;
 }
 
 // ---------------------------------------------------------------- encoder
 
-/** A growable byte buffer: one allocation per record in the common case. */
+/**
+ * A growable byte buffer with the pickler's memo: one allocation per record in
+ * the common case.
+ */
 class Out {
   buf = Buffer.allocUnsafe(1024);
   pos = 0;
+  /** Next memo index (every str, list and dict gets one, as CPython's pickler gives them). */
+  memo = 0;
+  /** Memo index of each one-character Latin-1 string and of '' (CPython's singletons), by char code; -1 for ''. */
+  shared: Map<number, number> | null = null;
+  /** Top-level dict keys whose number values go as floats (a JS number has no int/float distinction). */
+  floatKeys: ReadonlySet<string> | null = null;
   ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
     const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
@@ -40,6 +53,63 @@ class Out {
     this.ensure(s.length);
     this.pos += this.buf.write(s, this.pos, 'latin1');
   }
+  /** BINPUT / LONG_BINPUT of the next memo index, as CPython writes after each memoised object. */
+  put(): number {
+    const i = this.memo++;
+    this.ensure(5);
+    if (i < 0x100) {
+      this.buf[this.pos] = 0x71; // q BINPUT
+      this.buf[this.pos + 1] = i;
+      this.pos += 2;
+    } else {
+      this.buf[this.pos] = 0x72; // r LONG_BINPUT
+      this.buf.writeUInt32LE(i, this.pos + 1);
+      this.pos += 5;
+    }
+    return i;
+  }
+  /** BINGET / LONG_BINGET of memo index `i`. */
+  get(i: number): void {
+    this.ensure(5);
+    if (i < 0x100) {
+      this.buf[this.pos] = 0x68; // h BINGET
+      this.buf[this.pos + 1] = i;
+      this.pos += 2;
+    } else {
+      this.buf[this.pos] = 0x6a; // j LONG_BINGET
+      this.buf.writeUInt32LE(i, this.pos + 1);
+      this.pos += 5;
+    }
+  }
+}
+
+// CPython's pickler writes containers in batches of this many items (MARK … APPENDS/SETITEMS); a container of exactly one item gets APPEND/SETITEM.
+const BATCH = 1000;
+
+function dumpFloat(o: Out, v: number): void {
+  o.ensure(9);
+  o.buf[o.pos] = 0x47; // G BINFLOAT
+  o.buf.writeDoubleBE(v, o.pos + 1);
+  o.pos += 9;
+}
+
+function dumpString(o: Out, v: string): void {
+  // CPython shares '' and one-character Latin-1 strings (they are singletons
+  // there), so a repeat of one is a memo reference. Longer equal strings are
+  // distinct objects in a record's dict and are written again, as CPython does.
+  const single = v.length === 0 ? -1 : v.length === 1 && v.charCodeAt(0) < 0x100 ? v.charCodeAt(0) : -2;
+  if (single !== -2) {
+    const at = o.shared?.get(single);
+    if (at !== undefined) return o.get(at);
+  }
+  const n = Buffer.byteLength(v, 'utf8');
+  o.ensure(5 + n);
+  o.buf[o.pos] = 0x58; // X BINUNICODE
+  o.buf.writeUInt32LE(n, o.pos + 1);
+  o.pos += 5;
+  o.pos += o.buf.write(v, o.pos, 'utf8');
+  const i = o.put();
+  if (single !== -2) (o.shared ??= new Map()).set(single, i);
 }
 
 function dumpValue(o: Out, v: unknown, depth: number): void {
@@ -50,22 +120,11 @@ function dumpValue(o: Out, v: unknown, depth: number): void {
       return o.ascii(v ? 'I01\n' : 'I00\n'); // protocol 1 bools, as Python writes them
     case 'number':
       if (Number.isInteger(v) && Math.abs(v) <= Number.MAX_SAFE_INTEGER) return dumpInt(o, v);
-      o.ensure(9);
-      o.buf[o.pos] = 0x47; // G BINFLOAT
-      o.buf.writeDoubleBE(v, o.pos + 1);
-      o.pos += 9;
-      return;
+      return dumpFloat(o, v);
     case 'bigint':
       return o.ascii(`L${v.toString()}L\n`);
-    case 'string': {
-      const n = Buffer.byteLength(v, 'utf8');
-      o.ensure(5 + n);
-      o.buf[o.pos] = 0x58; // X BINUNICODE
-      o.buf.writeUInt32LE(n, o.pos + 1);
-      o.pos += 5;
-      o.pos += o.buf.write(v, o.pos, 'utf8');
-      return;
-    }
+    case 'string':
+      return dumpString(o, v);
     case 'object':
       break;
     default:
@@ -77,34 +136,37 @@ function dumpValue(o: Out, v: unknown, depth: number): void {
   }
   if (Array.isArray(v)) {
     o.byte(0x5d); // ] EMPTY_LIST
-    if (v.length > 0) {
+    o.put();
+    if (v.length === 1) {
+      dumpValue(o, v[0], depth + 1);
+      return o.byte(0x61); // a APPEND
+    }
+    for (let i = 0; i < v.length; i += BATCH) {
+      const end = Math.min(v.length, i + BATCH);
       o.byte(0x28); // ( MARK
-      for (const item of v) dumpValue(o, item, depth + 1);
+      for (let j = i; j < end; j++) dumpValue(o, v[j], depth + 1);
       o.byte(0x65); // e APPENDS
     }
     return;
   }
   o.byte(0x7d); // } EMPTY_DICT
-  if (v instanceof Map) {
-    if (v.size === 0) return;
-    o.byte(0x28);
-    for (const [k, val] of v) {
-      dumpValue(o, String(k), depth + 1);
-      dumpValue(o, val, depth + 1);
+  o.put();
+  const entries: [string, unknown][] = [];
+  if (v instanceof Map) for (const [k, val] of v) entries.push([String(k), val]);
+  else for (const k of Object.keys(v as object)) entries.push([k, (v as Record<string, unknown>)[k]]);
+  const floats = depth === 0 ? o.floatKeys : null;
+  for (let i = 0; i < entries.length; i += BATCH) {
+    const end = Math.min(entries.length, i + BATCH);
+    const one = entries.length === 1;
+    if (!one) o.byte(0x28); // ( MARK
+    for (let j = i; j < end; j++) {
+      const [k, val] = entries[j]!;
+      dumpString(o, k);
+      if (floats !== null && typeof val === 'number' && floats.has(k)) dumpFloat(o, val);
+      else dumpValue(o, val, depth + 1);
     }
-    return o.byte(0x75);
+    o.byte(one ? 0x73 : 0x75); // s SETITEM / u SETITEMS
   }
-  let first = true;
-  for (const k in v as object) {
-    if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
-    if (first) {
-      o.byte(0x28); // ( MARK
-      first = false;
-    }
-    dumpValue(o, k, depth + 1);
-    dumpValue(o, (v as Record<string, unknown>)[k], depth + 1);
-  }
-  if (!first) o.byte(0x75); // u SETITEMS
 }
 
 function dumpInt(o: Out, n: number): void {
@@ -126,15 +188,19 @@ function dumpInt(o: Out, n: number): void {
 }
 
 /**
- * Python's `pickle.dumps(value, 1)` for plain values: null/undefined → None,
- * booleans, numbers (integers as int, others as float), bigint, strings,
- * arrays → list, plain objects and Maps → dict. Throws TypeError on anything
- * else; callers convert such values to strings first. `reserve` bytes are
- * left free at the start (for a frame header).
+ * Python's `pickle.dumps(value, 1)` for plain values, byte for byte (memo
+ * opcodes included): null/undefined → None, booleans, numbers (integers as
+ * int, others as float), bigint, strings, arrays → list, plain objects and
+ * Maps → dict. Throws TypeError on anything else; callers convert such values
+ * to strings first. `reserve` bytes are left free at the start (for a frame
+ * header). Numbers under a top-level key in `floatKeys` go as floats (a
+ * record's `created`, `msecs`, `relativeCreated` are floats in Python even
+ * when they hold a whole number).
  */
-export function pickleDumps(value: unknown, reserve = 0): Buffer {
+export function pickleDumps(value: unknown, reserve = 0, floatKeys: ReadonlySet<string> | null = null): Buffer {
   const o = new Out();
   o.pos = reserve;
+  o.floatKeys = floatKeys;
   dumpValue(o, value, 0);
   o.byte(0x2e); // . STOP
   return o.buf.subarray(0, o.pos);
@@ -234,10 +300,32 @@ export function pickleLoads(buf: Uint8Array, limits: PickleLimits = {}): PlainVa
       const k = items[i];
       if (typeof k !== 'string' && typeof k !== 'number' && typeof k !== 'bigint' && typeof k !== 'boolean' && k !== null) fail('unhashable dict key');
       (d as Record<string, unknown>)[k === null ? 'None' : String(k)] = items[i + 1];
+      nest(d, items[i + 1]);
     }
   };
   const depthOk = (): void => {
     if (marks.length > maxDepth) fail('nesting too deep');
+  };
+  // Nesting depth of every container built so far (an empty one is 1). A
+  // container's depth is final once it sits inside another (containers are
+  // never shared), so charging it at insertion bounds nesting built without
+  // MARK too (TUPLE1/2/3, APPEND, SETITEM).
+  const depths = new WeakMap<object, number>();
+  const depthOf = (v: unknown): number => (isContainer(v) ? (depths.get(v as object) ?? 1) : 0);
+  const nest = (parent: unknown, child: unknown): void => {
+    if (!isContainer(child)) return;
+    const d = depthOf(child) + 1;
+    if (d > maxDepth) fail('nesting too deep');
+    if (d > depthOf(parent)) depths.set(parent as object, d);
+  };
+  const nestAll = (parent: unknown, items: readonly unknown[]): void => {
+    for (let i = 0; i < items.length; i++) nest(parent, items[i]);
+  };
+  // Each value pushed costs at least one byte of the budget, so a long run of
+  // one-byte opcodes cannot build more items than the budget allows either.
+  const chargeShared = (v: unknown): void => {
+    if (typeof v === 'string' || v instanceof Uint8Array) charge(Math.max(1, v.length));
+    else charge(1);
   };
 
   while (true) {
@@ -275,6 +363,7 @@ export function pickleLoads(buf: Uint8Array, limits: PickleLimits = {}): PlainVa
         {
           const v = top();
           if (v === MARK || isContainer(v)) fail('DUP of a container');
+          chargeShared(v);
           stack.push(v);
         }
         break;
@@ -404,12 +493,20 @@ export function pickleLoads(buf: Uint8Array, limits: PickleLimits = {}): PlainVa
         stack.push(d);
         break;
       }
-      case 0x6c: // LIST
-        stack.push(popMark());
+      case 0x6c: {
+        // LIST
+        const l = popMark();
+        nestAll(l, l);
+        stack.push(l);
         break;
-      case 0x74: // TUPLE
-        stack.push(Object.freeze(popMark()));
+      }
+      case 0x74: {
+        // TUPLE
+        const t = popMark();
+        nestAll(t, t);
+        stack.push(Object.freeze(t));
         break;
+      }
       case 0x85: // TUPLE1
       case 0x86: // TUPLE2
       case 0x87: {
@@ -418,6 +515,7 @@ export function pickleLoads(buf: Uint8Array, limits: PickleLimits = {}): PlainVa
         if (stack.length < n) fail('stack underflow');
         const items = stack.splice(stack.length - n);
         if (items.includes(MARK)) fail('stack underflow');
+        nestAll(items, items);
         stack.push(Object.freeze(items));
         break;
       }
@@ -439,6 +537,7 @@ export function pickleLoads(buf: Uint8Array, limits: PickleLimits = {}): PlainVa
         const v = pop();
         const l = top();
         if (!Array.isArray(l) || Object.isFrozen(l)) fail('APPEND to a non-list');
+        nest(l, v);
         (l as unknown[]).push(v);
         break;
       }
@@ -447,6 +546,7 @@ export function pickleLoads(buf: Uint8Array, limits: PickleLimits = {}): PlainVa
         const items = popMark();
         const l = top();
         if (!Array.isArray(l) || Object.isFrozen(l)) fail('APPENDS to a non-list');
+        nestAll(l, items);
         for (const it of items) (l as unknown[]).push(it);
         break;
       }
@@ -495,8 +595,7 @@ export function pickleLoads(buf: Uint8Array, limits: PickleLimits = {}): PlainVa
     // structure (a "billion laughs"); a log record never needs it, so only
     // scalars may be shared, and shared strings count against the budget each time.
     if (typeof v === 'object' && v !== null && !(v instanceof Uint8Array)) fail('shared reference to a container');
-    if (typeof v === 'string') charge(v.length);
-    else if (v instanceof Uint8Array) charge(v.length);
+    chargeShared(v);
     stack.push(v);
   }
 }

@@ -48,7 +48,21 @@ export function recordToDict(record: LogRecord, formatException?: (r: LogRecord)
 /** Encode a record dict as a payload (no framing). */
 export function encodePayload(d: Record<string, unknown>, format: WireFormat): Buffer {
   if (format === 'compact') return encodeRecordFrame(d, format, null).subarray(4);
-  return format === 'pickle' ? pickleDumps(d) : jsonDumps(d);
+  return format === 'pickle' ? pickleDumps(pythonDict(d), 0, PY_FLOATS) : jsonDumps(d);
+}
+
+/** Record attributes that are floats in Python (sent as floats even when they hold a whole number). */
+const PY_FLOATS: ReadonlySet<string> = new Set(['created', 'msecs', 'relativeCreated']);
+
+/**
+ * The dict as CPython 3.11's SocketHandler sends it: 3.11 records have no
+ * `taskName` (3.12 added it), so a null one is left out; a set one is kept.
+ */
+function pythonDict(d: Record<string, unknown>): Record<string, unknown> {
+  if (!Object.hasOwn(d, 'taskName') || d.taskName !== null) return d;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(d)) if (k !== 'taskName') out[k] = d[k];
+  return out;
 }
 
 /**
@@ -62,7 +76,7 @@ export function encodeRecordFrame(d: Record<string, unknown>, format: WireFormat
   }
   const head = 4 + (key ? TAG_BYTES : 0);
   let buf: Buffer;
-  if (format === 'pickle') buf = pickleDumps(d, head);
+  if (format === 'pickle') buf = pickleDumps(pythonDict(d), head, PY_FLOATS);
   else {
     const s = jsonString(d);
     buf = Buffer.allocUnsafe(head + Buffer.byteLength(s, 'utf8'));
