@@ -2,7 +2,8 @@
  * logflume — Python's `logging` for Node.js. This barrel is the public surface
  * of the core module (≈ Python's `logging.__all__`); it loads no network code
  * and no third-party package. Handlers for files that rotate, sockets, syslog,
- * mail, HTTP and queues live in `logflume/handlers`; dictConfig in `logflume/config`.
+ * mail, HTTP and queues live in `logflume/handlers`; dictConfig in `logflume/config`;
+ * test helpers (captureLogs, assertLogs, resetLogging) in `logflume/testing`.
  */
 export {
   NOTSET,
@@ -68,15 +69,19 @@ export { settings } from './internal/runtime.js';
 export { localtime, gmtime, strftime, type StructTime, type Converter } from './internal/strftime.js';
 export { JsonFormatter, type JsonFormatterOptions, type JsonTimeFormat } from './json-formatter.js';
 export { ColorFormatter, type ColorFormatterOptions, type TtyLike } from './color-formatter.js';
-export { withContext, getContext, updateContext, bindContext, type ContextFields } from './context.js';
+export { Redactor, REMOVED, type RedactorOptions, type Censor } from './redactor.js';
+export { RedactingFilter } from './redacting-filter.js';
+export { redactionPatterns, type MessagePattern } from './redaction-patterns.js';
 export {
-  captureLogs,
-  assertLogs,
-  assertNoLogs,
-  resetLogging,
-  snapshotLogging,
-  markLoggingBaseline,
-  CapturingHandler,
-  CAPTURE_CAPACITY,
-  type LogCapture,
-} from './testing.js';
+  stdSerializers,
+  serializeRequest,
+  serializeResponse,
+  serializeErr,
+  registerSerializer,
+  isRequestLike,
+  isResponseLike,
+  SENSITIVE_HEADERS,
+  type Serializer,
+  type HttpSerializerOptions,
+} from './serializers.js';
+export { withContext, getContext, updateContext, bindContext, type ContextFields } from './context.js';

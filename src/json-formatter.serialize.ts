@@ -6,6 +6,7 @@
  * needed it.
  */
 import { intText } from './internal/pyformat.values.js';
+import { isRequestLike, isResponseLike, serializeRequest, serializeResponse } from './internal/http-serialize.js';
 
 /** Plain-object view of an Error: type, message, stack, code, cause chain, AggregateError members, own fields. */
 export function errorToJson(err: Error, seen: Set<unknown> = new Set()): Record<string, unknown> {
@@ -53,6 +54,9 @@ export function jsonReplacer(_key: string, v: unknown): unknown {
     if (v instanceof Error) return errorToJson(v);
     if (v instanceof Map) return mapToObject(v);
     if (v instanceof Set) return [...v];
+    // an HTTP request/response under any key: a summary, never sockets and internals
+    if ((v as { headers?: unknown }).headers !== undefined && isRequestLike(v)) return serializeRequest(v);
+    if ((v as { statusCode?: unknown }).statusCode !== undefined && isResponseLike(v)) return serializeResponse(v);
     return v;
   }
   if (typeof v === 'bigint') return v.toString();
@@ -75,9 +79,10 @@ function mapToObject(m: Map<unknown, unknown>): Record<string, unknown> {
 /** Characters JSON.stringify would escape (quote, backslash, controls, lone surrogates — and U+2028/9 for safety). */
 export const NEEDS_ESCAPE = /["\\\u0000-\u001f\u2028\u2029\ud800-\udfff]/;
 
-export function valueJson(v: unknown, maxDepth: number): string | undefined {
+export function valueJson(v: unknown, maxDepth: number, maxLength = Infinity): string | undefined {
   switch (typeof v) {
     case 'string':
+      if (v.length > maxLength) return JSON.stringify(truncated(v, maxLength));
       // most values need no escaping: skip JSON.stringify's scan-and-copy for them
       return NEEDS_ESCAPE.test(v) ? JSON.stringify(v) : '"' + v + '"';
     case 'number':
@@ -89,14 +94,24 @@ export function valueJson(v: unknown, maxDepth: number): string | undefined {
       return `"${v.toString()}"`;
     case 'object':
       if (v === null) return 'null';
+      let j: string | undefined;
       try {
-        return JSON.stringify(v, jsonReplacer);
+        j = JSON.stringify(v, jsonReplacer);
       } catch {
-        return JSON.stringify(prune(v, [], maxDepth - 1));
+        j = JSON.stringify(prune(v, [], maxDepth - 1));
       }
+      return j !== undefined && j.length > maxLength ? JSON.stringify(truncated(j, maxLength)) : j;
     default:
       return undefined;
   }
+}
+
+/** Default bound of one extra field's JSON text (JsonFormatter `maxFieldLength`): 16 KiB characters. */
+export const DEFAULT_MAX_FIELD_LENGTH = 16384;
+
+/** A too-long value as a string: its first `max` characters of text and how long it was. */
+function truncated(text: string, max: number): string {
+  return `${text.slice(0, Math.max(0, max - 40))}…[truncated, ${text.length} chars]`;
 }
 
 const keyCache = new Map<string, string>();
@@ -135,6 +150,8 @@ function prune(v: unknown, ancestors: unknown[], depth: number): unknown {
   let val: unknown = v;
   try {
     if (v instanceof Error) val = errorToJson(v);
+    else if (isRequestLike(v)) val = serializeRequest(v);
+    else if (isResponseLike(v)) val = serializeResponse(v);
     else if (v instanceof Map) val = mapToObject(v);
     else if (v instanceof Set) val = [...v];
     else if (typeof (v as { toJSON?: unknown }).toJSON === 'function') {

@@ -1,7 +1,9 @@
 import { Formatter, type FormatStyle } from './formatter.js';
 import { LogRecord, RECORD_ATTRIBUTES, standardPrefixLength, hasOnlyStandardKeys } from './log-record.js';
 import { ConfigError } from './errors.js';
-import { errorToJson, objectLine, valueJson, keyJson, NEEDS_ESCAPE } from './json-formatter.serialize.js';
+import { errorToJson, objectLine, valueJson, keyJson, NEEDS_ESCAPE, DEFAULT_MAX_FIELD_LENGTH } from './json-formatter.serialize.js';
+import { Redactor, REMOVED, type RedactorOptions } from './redactor.js';
+import { applySerializer, globalSerializerMap, type Serializer } from './serializers.js';
 import { recordMessage } from './record-message.js';
 
 /** How JsonFormatter renders `created`. */
@@ -41,6 +43,16 @@ export interface JsonFormatterOptions {
   defaults?: Record<string, unknown> | null;
   /** On the fallback path (circular or throwing values), objects nested deeper than this below the line's top level become "[Object]"/"[Array]". Default 10. */
   maxDepth?: number;
+  /**
+   * Redaction of the output: paths are matched against output keys (after
+   * `rename`) of extra/context/structured fields and the error object;
+   * `patterns` apply to the message. Default none (no cost).
+   */
+  redact?: Redactor | RedactorOptions | null;
+  /** Serializers by output key (`{ req, res, err }` — see `stdSerializers`); default: the global ones from `registerSerializer`. */
+  serializers?: Readonly<Record<string, Serializer>> | null;
+  /** Longest JSON text of one extra field; a longer one is written as a truncated string. Default 16384. */
+  maxFieldLength?: number;
 }
 
 /** Fields whose value usually repeats from record to record (see #formatDirect); never the message or per-record text. */
@@ -135,6 +147,11 @@ export class JsonFormatter extends Formatter {
   staticFields: Record<string, unknown> | null;
   /** Depth limit of the fallback serialiser. */
   maxDepth: number;
+  /** Bound of one extra field's JSON text. */
+  maxFieldLength: number;
+  /** The redactor applied to the output, or null. */
+  readonly redactor: Redactor | null;
+  readonly #serializers: ReadonlyMap<string, Serializer>;
   readonly #attrs: readonly string[];
   readonly #keys: readonly string[];
   readonly #prefixes: readonly string[];
@@ -170,6 +187,9 @@ export class JsonFormatter extends Formatter {
     this.extra = o.extra ?? true;
     this.staticFields = o.staticFields ?? null;
     this.maxDepth = o.maxDepth ?? 10;
+    this.maxFieldLength = o.maxFieldLength ?? DEFAULT_MAX_FIELD_LENGTH;
+    this.redactor = o.redact == null ? null : o.redact instanceof Redactor ? o.redact : new Redactor(o.redact);
+    this.#serializers = o.serializers == null ? globalSerializerMap() : new Map(Object.entries(o.serializers));
     this.#defaults = o.defaults ?? null;
     this.#attrs = this.jsonFields;
     this.#keys = this.jsonFields.map((f) => this.rename[f] ?? f);
@@ -188,6 +208,7 @@ export class JsonFormatter extends Formatter {
   /** The line for `record` (no trailing newline; the handler adds its terminator). */
   override format(record: LogRecord): string {
     record.message = recordMessage(record);
+    if (this.redactor !== null && this.redactor.patterns.length > 0) record.message = this.redactor.redactText(record.message);
     return this.#customProcess ? this.#formatViaObject(record) : this.#formatDirect(record);
   }
 
@@ -208,7 +229,7 @@ export class JsonFormatter extends Formatter {
       // Level, logger name, time and the like repeat record after record: reuse their
       // JSON text while the value is the same primitive (objects may have changed).
       if (cacheable[i] && v === lastValue[i]) j = lastJson[i];
-      else if (i === this.#messageAt && typeof v === 'string' && messageIsJsonSafe(record)) j = '"' + v + '"';
+      else if (i === this.#messageAt && typeof v === 'string' && messageIsJsonSafe(record) && (this.redactor === null || this.redactor.patterns.length === 0)) j = '"' + v + '"';
       else {
         j = valueJson(v, depth);
         if (cacheable[i] && j !== undefined && (typeof v !== 'object' || v === null)) {
@@ -228,7 +249,9 @@ export class JsonFormatter extends Formatter {
         if (std.has(k) || selected.has(k)) continue;
         const key = this.rename[k] ?? k;
         if (taken.has(key)) continue;
-        const j = valueJson(rec[k], depth);
+        const v = this.#fieldOut(key, rec[k]);
+        if (v === REMOVED) continue;
+        const j = valueJson(v, depth, this.maxFieldLength);
         if (j !== undefined) s += (s.length > 1 ? ',' : '') + keyJson(key) + j;
       }
     }
@@ -236,7 +259,8 @@ export class JsonFormatter extends Formatter {
     let err: unknown;
     if (ei !== null && ei !== undefined && ei !== false && ei !== true) err = this.serializeError(ei);
     else if (record.exc_text) err = record.exc_text;
-    if (err !== undefined) {
+    if (err !== undefined && this.redactor !== null) err = this.redactor.redactField(this.#errKey, err);
+    if (err !== undefined && err !== REMOVED) {
       const j = valueJson(err, depth);
       if (j !== undefined) s += (s.length > 1 ? ',' : '') + keyJson(this.#errKey) + j;
     }
@@ -261,14 +285,27 @@ export class JsonFormatter extends Formatter {
         const k = keys[i]!;
         if (std.has(k) || this.#selected.has(k)) continue;
         const key = this.rename[k] ?? k;
-        if (!this.#taken.has(key)) out[key] = rec[k];
+        if (this.#taken.has(key)) continue;
+        const ser = this.#serializers.size === 0 ? undefined : this.#serializers.get(key);
+        out[key] = ser === undefined ? rec[k] : applySerializer(ser, rec[k]);
       }
     }
     const ei = record.exc_info;
     if (ei !== null && ei !== undefined && ei !== false && ei !== true) out[this.#errKey] = this.serializeError(ei);
     else if (record.exc_text) out[this.#errKey] = record.exc_text;
     if (record.stack_info) out[this.#stackKey] = this.formatStack(record.stack_info);
-    return objectLine(this.processLogRecord(out, record), this.maxDepth);
+    const done = this.processLogRecord(out, record);
+    return objectLine(this.redactor === null ? done : this.redactor.redact(done), this.maxDepth);
+  }
+
+  /** An extra field's value as written: its serializer, then redaction (REMOVED: leave it out). */
+  #fieldOut(key: string, v: unknown): unknown {
+    if (this.#serializers.size !== 0) {
+      const ser = this.#serializers.get(key);
+      if (ser !== undefined) v = applySerializer(ser, v);
+    }
+    const red = this.redactor;
+    return red === null || !red.touches(key) ? v : red.redactField(key, v);
   }
 
   #fieldValue(record: LogRecord, rec: Record<string, unknown>, attr: string): unknown {

@@ -11,6 +11,7 @@
 import { checkLevel } from '../levels.js';
 import { Formatter } from '../formatter.js';
 import { Filter } from '../filter.js';
+import { RedactingFilter } from '../redacting-filter.js';
 import { Handler } from '../handler.js';
 import { StreamHandler } from '../stream-handler.js';
 import { FileHandler } from '../file-handler.js';
@@ -392,13 +393,14 @@ export function isClass(fn: unknown): fn is AnyCtor {
 registerClass('logging.Formatter', Formatter, pyArgs('fmt:str', 'datefmt:str', 'style:str', 'validate:bool', 'defaults:object'));
 const FMT_OPTS = ['fmt:str', 'datefmt:str', 'style:str', 'validate:bool', 'defaults:object'];
 registerClass(['logflume.ColorFormatter'], ColorFormatter, optionsArgs([...FMT_OPTS, 'stream:any', 'colors:any', 'levelColors:object', 'env:object']));
-const JSON_OPTS = [...FMT_OPTS, 'fields:list', 'rename:object', 'time:str', 'extra:bool', 'staticFields:object', 'rename_fields:object', 'static_fields:object'];
+const JSON_OPTS = [...FMT_OPTS, 'fields:list', 'rename:object', 'time:str', 'extra:bool', 'staticFields:object', 'rename_fields:object', 'static_fields:object', 'redact:object', 'serializers:object', 'maxFieldLength:int', 'maxDepth:int'];
 registerClass(
   ['logflume.JsonFormatter', 'pythonjsonlogger.jsonlogger.JsonFormatter', 'pythonjsonlogger.json.JsonFormatter'],
   JsonFormatter,
   optionsArgs(JSON_OPTS, { rename_fields: 'rename', static_fields: 'staticFields' }),
 );
 registerClass('logging.Filter', Filter, pyArgs('name:str'));
+registerClass('logflume.RedactingFilter', RedactingFilter, optionsArgs(['paths:strlist', 'censor:any', 'remove:bool', 'patterns:list', 'name:str']));
 registerClass('logging.StreamHandler', StreamHandler, pyArgs('stream:stream'));
 registerClass('logging.NullHandler', NullHandler, pyArgs());
 const fileParams = pyArgs('filename!:path', 'mode:str', 'encoding:str', 'delay:bool', 'errors:str', 'buffered:bool', 'bufferSize:int', 'mkdir:bool', 'fileMode:int').params!;
