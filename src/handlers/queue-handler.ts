@@ -12,6 +12,12 @@ import { numbersFormatSafely } from '../internal/pyformat.js';
  */
 export interface QueueLike {
   put_nowait(item: unknown): number | void;
+  /**
+   * Optional: resolve once the consumer has handled and flushed every record
+   * put so far. QueueHandler.flush() awaits it, so `shutdown()` waits for the
+   * handlers on the other side (WorkerQueueListener's rings have it).
+   */
+  flushConsumer?(): Promise<void>;
 }
 
 /**
@@ -45,6 +51,22 @@ export class QueueHandler extends Handler {
   enqueue(record: unknown): void {
     const d = this.queue.put_nowait(record);
     if (typeof d === 'number' && d > 0) this.dropped += d;
+  }
+
+  /**
+   * Resolve once the queue's consumer has handled and flushed what this
+   * handler queued, when the queue can tell (`flushConsumer`); at once
+   * otherwise (Python's QueueHandler inherits a no-op flush). This is what
+   * makes `await shutdown()` wait for a WorkerQueueListener's handlers.
+   */
+  override flush(): Promise<void> {
+    try {
+      const q = this.queue;
+      if (typeof q.flushConsumer === 'function') return q.flushConsumer().catch((e: unknown) => this.handleError(null, e));
+    } catch (e) {
+      this.handleError(null, e);
+    }
+    return Promise.resolve();
   }
 
   /**

@@ -4,7 +4,7 @@ import { LoggingError } from '../errors.js';
 import { reportLoggingError } from '../internal/report.js';
 import { addExitHook } from '../internal/registry.js';
 import { RingProducer, allocateRing, ringPending, type QueueDescriptor, type RingOptions, type RingOverflow } from './queue/ring-buffer.js';
-import { CTL_DOORBELL, CTL_FLUSH_REQ, CTL_FLUSHED, CTL_SLOTS, CTL_STATE, STATE_DEAD, STATE_READY, STATE_STOPPED } from './queue/indexes.js';
+import { CTL_DOORBELL, CTL_FLUSH_REQ, CTL_FLUSHED, CTL_SLOTS, CTL_STATE, STATE_DEAD, STATE_NEW, STATE_READY, STATE_STARTING, STATE_STOPPED } from './queue/indexes.js';
 import type { FromWorker, ToWorker, WorkerInit } from './queue/protocol.js';
 import type { HandlerSpec } from './queue/specs.js';
 
@@ -135,6 +135,7 @@ export class WorkerQueueListener {
    */
   start(): Promise<void> {
     if (this.#ready !== null) return this.#ready;
+    Atomics.compareExchange(this.#ctl, CTL_STATE, STATE_NEW, STATE_STARTING);
     const init: WorkerInit = { control: this.#control, rings: this.#rings.slice(), specs: this.specs, respectHandlerLevel: this.respectHandlerLevel };
     const entry = new URL('./queue/worker' + (import.meta.url.endsWith('.ts') ? '.ts' : '.js'), import.meta.url);
     let w: Worker;
@@ -275,7 +276,7 @@ export class WorkerQueueListener {
     const deadline = performance.now() + this.exitTimeout;
     for (;;) {
       const flushed = Atomics.load(ctl, CTL_FLUSHED);
-      if (flushed === req) return;
+      if (((flushed - req) | 0) >= 0) return;
       const state = Atomics.load(ctl, CTL_STATE);
       if (state === STATE_DEAD || state === STATE_STOPPED) break;
       const left = deadline - performance.now();

@@ -9,17 +9,24 @@
 export const CTL_DOORBELL = 0;
 /** 1 while the worker may be asleep on CTL_DOORBELL (producers notify only then). */
 export const CTL_SLEEPING = 1;
-/** Bumped by the main thread at exit: "drain everything and flushSync your handlers". */
+/** Bumped by a thread that wants everything drained and the handlers flushed (at exit, or QueueHandler.flush()). */
 export const CTL_FLUSH_REQ = 2;
-/** Set by the worker to the CTL_FLUSH_REQ value it has served (main waits on it). */
+/**
+ * Set by the worker to the CTL_FLUSH_REQ value it has served, once every ring
+ * was empty and its handlers flushed. Any thread may request a flush (the exit
+ * drain, QueueHandler.flush()); a request is served when CTL_FLUSHED − request ≥ 0.
+ */
 export const CTL_FLUSHED = 3;
 /** Worker state: STATE_* below. */
 export const CTL_STATE = 4;
 export const CTL_SLOTS = 8;
 
-export const STATE_STARTING = 0;
+/** No start() yet: nothing consumes the rings (a flush request resolves at once). */
+export const STATE_NEW = 0;
 export const STATE_READY = 1;
 export const STATE_STOPPED = 2;
+/** start() was called; the worker is building its handlers. */
+export const STATE_STARTING = 3;
 /** The worker died or failed to start. */
 export const STATE_DEAD = -2;
 

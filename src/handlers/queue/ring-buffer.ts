@@ -29,8 +29,11 @@ import {
   CTL_DOORBELL,
   CTL_SLEEPING,
   CTL_STATE,
+  CTL_FLUSH_REQ,
+  CTL_FLUSHED,
   STATE_DEAD,
   STATE_STOPPED,
+  STATE_NEW,
 } from './indexes.js';
 import { RecordEncoder, RecordDecoder, binaryShape, jsonRecord, KIND_BINARY, KIND_JSON, FIXED_BYTES, INT_NULL, FLAG_RESET, FLAG_ARGS } from './codec.js';
 import { makeLogRecord, type LogRecord } from '../../log-record.js';
@@ -61,6 +64,11 @@ export interface QueueDescriptor {
 }
 
 const align8 = (n: number): number => (n + 7) & ~7;
+
+/** Atomics.waitAsync (ES2024; present in Node 20's V8, missing from the ES2022 lib types). */
+export const waitAsync = (Atomics as unknown as {
+  waitAsync(a: Int32Array, i: number, v: number, t?: number): { async: false; value: string } | { async: true; value: Promise<string> };
+}).waitAsync;
 /** Bytes of the per-message header: i32 length, i32 kind. */
 const MSG_HEADER = 8;
 
@@ -316,6 +324,45 @@ export class RingProducer {
     // flag rings: one futex wake per sleep, not one per record until the worker runs.
     const ctl = this.#ctl;
     if (Atomics.load(ctl, CTL_SLEEPING) !== 0 && Atomics.compareExchange(ctl, CTL_SLEEPING, 1, 0) === 1) this.#ring();
+  }
+
+  /**
+   * Resolve once the consumer has handled every record written to any of its
+   * rings so far and flushed its handlers (QueueHandler.flush() awaits this, so
+   * `shutdown()` waits for the worker's handlers). Works from any thread: the
+   * request goes through the control block. Resolves at once when no worker
+   * consumes the rings (never started, stopped or dead); the process is kept
+   * alive while it waits.
+   */
+  flushConsumer(): Promise<void> {
+    const ctl = this.#ctl;
+    const idle = (): boolean => {
+      const s = Atomics.load(ctl, CTL_STATE);
+      return s === STATE_NEW || s === STATE_DEAD || s === STATE_STOPPED;
+    };
+    if (idle()) return Promise.resolve();
+    const req = (Atomics.add(ctl, CTL_FLUSH_REQ, 1) + 1) | 0;
+    this.#ring();
+    return new Promise<void>((resolve) => {
+      // Atomics.waitAsync does not keep the event loop alive by itself
+      const keepAlive = setInterval(() => {}, 1 << 30);
+      const check = (): void => {
+        for (;;) {
+          const f = Atomics.load(ctl, CTL_FLUSHED);
+          if (((f - req) | 0) >= 0 || idle()) {
+            clearInterval(keepAlive);
+            resolve();
+            return;
+          }
+          const w = waitAsync(ctl, CTL_FLUSHED, f, 100);
+          if (w.async) {
+            void w.value.then(check);
+            return;
+          }
+        }
+      };
+      check();
+    });
   }
 
   /** Write the sentinel (Python's `_sentinel`): the worker stops after the records before it. Returns false if it could not. */

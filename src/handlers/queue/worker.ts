@@ -15,15 +15,12 @@ import type { Handler, LogRecord } from '../../index.js';
 import { ConfigError } from '../../errors.js';
 import { reportLoggingError } from '../../internal/report.js';
 import { droppedRecordsWarning } from '../queue-listener.js';
-import { RingConsumer, END, prefaultRing } from './ring-buffer.js';
+import { RingConsumer, END, prefaultRing, waitAsync } from './ring-buffer.js';
+import { useSyncStdio } from './worker-stdio.js';
 import { CTL_DOORBELL, CTL_SLEEPING, CTL_FLUSH_REQ, CTL_FLUSHED, CTL_STATE, STATE_READY, STATE_STOPPED, STATE_DEAD } from './indexes.js';
 import type { WorkerInit, ToWorker, FromWorker } from './protocol.js';
 import type { HandlerSpec, ModuleHandlerSpec, DictHandlerSpec } from './specs.js';
 
-/** Atomics.waitAsync (ES2024; present in Node 20's V8, missing from the ES2022 lib types). */
-const waitAsync = (Atomics as unknown as {
-  waitAsync(a: Int32Array, i: number, v: number, t?: number): { async: false; value: string } | { async: true; value: Promise<string> };
-}).waitAsync;
 
 const init = workerData as WorkerInit;
 const ctl = new Int32Array(init.control);
@@ -160,7 +157,7 @@ async function loop(): Promise<void> {
     }
     const req = Atomics.load(ctl, CTL_FLUSH_REQ);
     if (req !== servedExitFlush) {
-      // the main thread is exiting and waits (bounded) for this
+      // the main thread is exiting and waits (bounded) for this, or a QueueHandler.flush() awaits it
       servedExitFlush = req;
       await flushAll();
       Atomics.store(ctl, CTL_FLUSHED, req);
@@ -186,6 +183,8 @@ async function loop(): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  // before any handler exists: a StreamHandler on ext://process.stdout must write to fd 1 itself
+  useSyncStdio();
   try {
     const built: Handler[] = [];
     for (const spec of init.specs) built.push(...(await buildOne(spec)));
