@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
-const SUBPATHS = ['.', './handlers', './config'];
+const SUBPATHS = ['.', './handlers', './config', './testing'];
 
 /** The exports change this test assumes (see the issue-9 report). */
 function applyProposedExports(pkg: Record<string, any>): Record<string, any> {
@@ -152,7 +152,8 @@ process.stdout.write(JSON.stringify(added));
     );
     await writeFile(
       join(consumer, 'consumer.mts'),
-      `import { getLogger, JsonFormatter, ColorFormatter, withContext, captureLogs, kw, type JsonFormatterOptions, type LogRecord } from 'logflume';
+      `import { getLogger, JsonFormatter, ColorFormatter, withContext, kw, type JsonFormatterOptions, type LogRecord } from 'logflume';
+import { captureLogs } from 'logflume/testing';
 import { RotatingFileHandler } from 'logflume/handlers';
 import { dictConfig } from 'logflume/config';
 const opts: JsonFormatterOptions = { fields: ['levelname', 'message'], time: 'epoch' };

@@ -15,6 +15,8 @@ import {
   snapshotLogging,
   markLoggingBaseline,
   CapturingHandler,
+} from '../src/testing/index.js';
+import {
   getLogger,
   addLevelName,
   getLevelName,
@@ -173,7 +175,8 @@ describe('resetLogging / snapshotLogging', () => {
     const dir = await mkdtemp(join(tmpdir(), 'lf-reset-'));
     try {
       const file = join(dir, 'app.log');
-      const script = `import { getLogger, FileHandler, resetLogging } from './src/index.ts';
+      const script = `import { getLogger, FileHandler } from './src/index.ts';
+import { resetLogging } from './src/testing/index.ts';
 const h = new FileHandler(${JSON.stringify(file)}, { buffered: true });
 getLogger('exit').addHandler(h);
 getLogger('exit').warning('logged before reset');

@@ -5,10 +5,9 @@
  */
 import type { Handler } from '../handler.js';
 import { reportLoggingError } from '../internal/report.js';
-import { isPlainObject } from './base-configurator.js';
+import { isPlainObject, type BaseConfigurator } from './base-configurator.js';
 import { lookupClass, entryForCtor, isHandlersClass, checkValue, handlersNamespace, type AnyCtor } from './class-registry.js';
 import { keyError, joinPath, describe } from './key-path.js';
-import type { DictConfigurator } from './dict-configurator.js';
 
 /** A handler as dictConfig builds it. */
 export type HandlerObj = Handler & { listener?: ListenerLike | null };
@@ -27,6 +26,12 @@ export interface QueueSetup {
   worker?: ListenerLike;
 }
 
+/** What the queue form needs from its DictConfigurator (an interface, so that this file does not import dict-configurator.ts back). */
+export interface QueueConfigurator extends Pick<BaseConfigurator, 'config' | 'convert' | 'resolve' | 'resolveFactory' | 'callFactory' | 'configureCustom'> {
+  section(name: string): Record<string, unknown>;
+  rootSection(): unknown;
+}
+
 /**
  * The 3.12 QueueHandler keys: `queue` (object, name or `'()'` dict),
  * `listener`, `handlers`, `respect_handler_level`. With a worker listener
@@ -35,7 +40,7 @@ export interface QueueSetup {
  * `buildHandlers`, and the QueueHandler writes to the listener's own queue
  * (`queue`, if given, is a plain object of the listener's ring options).
  */
-export function queueForm(c: DictConfigurator, hc: Record<string, unknown>, at: string, kwargs: Record<string, unknown>, handlerRef: (ref: unknown, at: string) => HandlerObj): QueueSetup {
+export function queueForm(c: QueueConfigurator, hc: Record<string, unknown>, at: string, kwargs: Record<string, unknown>, handlerRef: (ref: unknown, at: string) => HandlerObj): QueueSetup {
   const hp = joinPath(at, 'handlers');
   const names = hc.handlers ?? [];
   if (!Array.isArray(names)) throw keyError(hp, `expected a list of handler names, got ${describe(names)}`);
@@ -89,7 +94,7 @@ export function queueForm(c: DictConfigurator, hc: Record<string, unknown>, at: 
   return { hlist, listener, rhl };
 }
 
-export function makeListener(c: DictConfigurator, qh: HandlerObj, s: QueueSetup, at: string): ListenerLike {
+export function makeListener(c: QueueConfigurator, qh: HandlerObj, s: QueueSetup, at: string): ListenerLike {
   if (s.worker) {
     qh.listener = s.worker;
     return s.worker;
@@ -123,7 +128,7 @@ export function makeListener(c: DictConfigurator, qh: HandlerObj, s: QueueSetup,
  * worker, not here. A name also used by a logger or another handler is
  * built here too.
  */
-export function workerOnlyHandlers(c: DictConfigurator): Set<string> {
+export function workerOnlyHandlers(c: QueueConfigurator): Set<string> {
   const out = new Set<string>();
   const handlers = c.section('handlers');
   const elsewhere = new Set<string>();

@@ -5,7 +5,7 @@
 // built rather than on every record. Errors that do depend on the values
 // (missing keys, a spec that does not suit the value's type) are raised at
 // render time, as Python raises them.
-import { type ParsedSpec, decimalValue, formatParsed, formatValue, getSpec } from './pyformat.spec.js';
+import { type ParsedSpec, decimalValue, formatParsed, formatValue, getSpec } from './pyformat.format-spec.js';
 import { type CompiledFormat, PyFormatError, isMapping, pyAscii, pyRepr, pyStr, pyTypeName, lengthError } from './pyformat.values.js';
 
 type Step = { attr: string } | { index: string | number };

@@ -7,8 +7,7 @@
 // value an inline spec cannot handle exactly, e.g. a float for %d beyond
 // 2^53, a non-number for %d) is delegated to the generic interpreter, so
 // results and errors are identical by construction.
-import type { Item, Spec } from './pyformat.percent.js';
-import { F_MINUS, F_ZERO, NONE } from './pyformat.percent.js';
+import { F_MINUS, F_ZERO, NONE, type Item, type Spec } from './pyformat.program.js';
 import { PyFormatError, cpLen, pyRepr, pyStr, intText } from './pyformat.values.js';
 
 type Slow<V> = (spec: Spec, v: V) => string;

@@ -7,7 +7,8 @@
 // (or one that cannot take it) is appended after the text, as util.format
 // appends extra arguments.
 import { inspect } from 'node:util';
-import { compiled, convert, starValue, STAR, F_MINUS, type Spec } from './pyformat.percent.js';
+import { compiled, convert, starValue } from './pyformat.percent.js';
+import { STAR, F_MINUS, type Spec } from './pyformat.program.js';
 import { isMapping, pyRepr, pyStr } from './pyformat.values.js';
 
 /** A rendered message, and whether Python's own rules (plus %j/%O) produced it unchanged. */

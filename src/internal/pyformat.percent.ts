@@ -7,8 +7,9 @@
 // and argument fetches, which can fail first), so each spec records where in
 // its processing a recorded error fires.
 import { floatBody } from './pyformat.float.js';
+import { F_MINUS, F_PLUS, F_SPACE, F_ALT, F_ZERO, STAR, NONE, type Spec, type Item, type Program } from './pyformat.program.js';
 import { makeTupleFast, makeMappingFast } from './pyformat.fast.js';
-import { intDigits, intToFloat } from './pyformat.spec.js';
+import { intDigits, intToFloat } from './pyformat.format-spec.js';
 import {
   type CompiledFormat,
   PyFormatError,
@@ -23,55 +24,12 @@ import {
   pyTypeName,
 } from './pyformat.values.js';
 
-export const F_MINUS = 1;
-const F_PLUS = 2;
-const F_SPACE = 4;
-const F_ALT = 8;
-export const F_ZERO = 16;
-
-export const STAR = -2;
-export const NONE = -1;
-
 // Stages at which a recorded parse error fires (after the stages before it ran).
 const AT_KEY = 0; // "incomplete format key": after the mapping check, before lookup
 const AT_WIDTH = 1; // "width too big": after the key lookup
 const AT_PREC = 2; // "precision too big": after a '*' width was fetched
 const AT_END = 3; // "incomplete format": after width/precision
 const AT_CONV = 4; // unsupported character: after the value was fetched
-
-export interface Spec {
-  /** mapping key, or null for positional; undefined when '(' was not closed */
-  key: string | null;
-  flags: number;
-  width: number;
-  prec: number;
-  conv: string;
-  err: PyFormatError | null;
-  errStage: number;
-  /** The spec's own text in the format ('%-8s'); to the end of the format when parsing stopped at an error. */
-  src: string;
-  /** A Node `util.format` conversion (`%j`, `%O`): an error for Python, rendered only by log calls (see pyformat.lenient.ts). */
-  node: boolean;
-}
-
-export type Item = string | Spec;
-
-export interface Program {
-  items: Item[];
-  /** keys in order of first use */
-  keys: string[];
-  /** generated fast path for a tuple of exactly `fastArity` args (see pyformat.fast.ts), or null */
-  fast?: ((args: readonly unknown[]) => string) | null;
-  fastArity?: number;
-  /** per positional spec, what number it accepts without raising (see numbersFormatSafely); null: not applicable */
-  numSig?: string | null;
-  /** values the positional specs consume (a '*' counts); -1 for a mapping format, -2 when keys and positions mix */
-  arity: number;
-  /** uses a Node conversion (%j, %O) */
-  node: boolean;
-  /** has a spec Python rejects (other than %j/%O): `fmt % args` raises whatever the arguments */
-  broken?: boolean;
-}
 
 function parsePercent(fmt: string): Program {
   const items: Item[] = [];

@@ -4,17 +4,17 @@
  * use no test framework, so they work with node:test, vitest, jest or mocha.
  */
 import { AssertionError } from 'node:assert';
-import { Handler } from './handler.js';
-import { Formatter } from './formatter.js';
-import { Logger } from './logger.js';
-import { PlaceHolder } from './placeholder.js';
-import { getLogger } from './api.js';
-import { INFO, checkLevel, getLevelName, type Level } from './levels.js';
-import type { LogRecord } from './log-record.js';
-import { snapshotLoggingState } from './internal/reset.js';
-import { snapshotRegistry } from './internal/registry.js';
-import { pyRepr } from './internal/pyformat.js';
-import { recordMessage } from './record-message.js';
+import { Handler } from '../handler.js';
+import { Formatter } from '../formatter.js';
+import { Logger } from '../logger.js';
+import { PlaceHolder } from '../placeholder.js';
+import { getLogger } from '../api.js';
+import { INFO, checkLevel, getLevelName, type Level } from '../levels.js';
+import type { LogRecord } from '../log-record.js';
+import { snapshotLoggingState } from './logging-state.js';
+import { snapshotRegistry } from '../internal/registry.js';
+import { pyRepr } from '../internal/pyformat.js';
+import { recordMessage } from '../record-message.js';
 
 /** Upper bound on records a LogCapture keeps; older ones are dropped (and counted) past it. */
 export const CAPTURE_CAPACITY = 100_000;

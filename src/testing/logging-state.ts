@@ -1,8 +1,8 @@
 import { Logger } from '../logger.js';
 import { snapshotLevelNames } from '../levels.js';
-import { snapshotRegistry } from './registry.js';
-import { settings } from './runtime.js';
-import { callerInfo } from './caller.js';
+import { snapshotRegistry } from '../internal/registry.js';
+import { settings } from '../internal/runtime.js';
+import { callerInfo } from '../internal/caller.js';
 import { getLogRecordFactory, setLogRecordFactory } from '../log-record.js';
 
 interface LoggerState {

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { snapshotLoggingState } from '../../src/internal/reset.js';
+import { snapshotLoggingState } from '../../src/testing/logging-state.js';
 import { beforeEach, afterEach } from 'node:test';
 import { diagnostics } from '../../src/internal/report.js';
 

@@ -9,7 +9,7 @@ import {
   getLogger, StreamHandler, Formatter, JsonFormatter, ColorFormatter, ConfigError, Handler, makeLogRecord, kw, DEBUG, type LogRecord,
 } from '../../src/index.js';
 import { dictConfig } from '../../src/config/index.js';
-import { snapshotLoggingState } from '../../src/internal/reset.js';
+import { snapshotLoggingState } from '../../src/testing/logging-state.js';
 import { isolateLogging, StringIO, captureStderr } from '../helpers/capture.js';
 import { collected, formatTable, record, reportCount, result } from './scenario.js';
 
