@@ -83,6 +83,9 @@ export class FileHandler extends StreamHandler<FdWriter | null> {
   protected _open(): FdWriter {
     const w = new FdWriter(this.baseFilename, { mode: this.mode, encoding: this._nodeEncoding, ...this._writerOptions });
     w.onAsyncError = (e) => this.handleError(null, e);
+    w.onDropped = (n) => {
+      this.droppedCount += n;
+    };
     return w;
   }
 
@@ -96,8 +99,13 @@ export class FileHandler extends StreamHandler<FdWriter | null> {
     this.stream.write(this.errors === null && this._nodeEncoding === 'utf8' ? msg : applyErrors(msg, this._nodeEncoding, this.errors));
   }
 
+  /** Write out buffered records; a failure is reported here (this also runs at exit, where nobody else would). */
   override flushSync(): void {
-    this.stream?.flushSync();
+    try {
+      this.stream?.flushSync();
+    } catch (e) {
+      this.handleError(null, e);
+    }
   }
 
   /** Writes are synchronous (or flushed synchronously): Handler's flush, not StreamHandler's drain wait. */

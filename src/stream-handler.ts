@@ -126,12 +126,13 @@ export class StreamHandler<S extends WritableLike | null = WritableLike> extends
 
   /** Report how many records a failed stream cost, then close (the stream itself is left open, as in Python). */
   override close(): Promise<void> {
+    const done = super.close(); // its suppressed-report summary first
     const n = this.droppedCount - this.#droppedReported;
     if (n > 0 && settings.raiseExceptions) {
       this.#droppedReported = this.droppedCount;
-      writeStderr(`--- Logging: ${n} record(s) were not written by ${this.constructor.name} because its stream had failed (droppedCount) ---\n`);
+      writeStderr(`--- Logging: ${n} record(s) were not written by ${this.constructor.name}: its stream or file failed (droppedCount) ---\n`);
     }
-    return super.close();
+    return done;
   }
 
   /**
