@@ -49,7 +49,32 @@ export const settings = {
  * when context is never used — the cost per record is this one null check.
  */
 export let contextProvider: (() => Record<string, unknown> | undefined) | null = null;
-/** @internal install or remove the context provider. */
-export function setContextProvider(fn: (() => Record<string, unknown> | undefined) | null): void {
-  contextProvider = fn;
+type FieldSource = () => Record<string, unknown> | undefined;
+let contextSource: FieldSource | null = null;
+let traceSource: FieldSource | null = null;
+/** @internal install or remove the context provider (src/context.ts). */
+export function setContextProvider(fn: FieldSource | null): void {
+  contextSource = fn;
+  composeProviders();
+}
+/**
+ * @internal install or remove the trace-correlation source (logflume/otel).
+ * Shares the one `contextProvider` slot, so a process that uses neither still
+ * pays a single null check; context fields win over trace fields of the same name.
+ */
+export function setTraceProvider(fn: FieldSource | null): void {
+  traceSource = fn;
+  composeProviders();
+}
+function composeProviders(): void {
+  const c = contextSource;
+  const t = traceSource;
+  contextProvider =
+    c === null || t === null
+      ? (c ?? t)
+      : () => {
+          const cf = c();
+          const tf = t();
+          return cf === undefined ? tf : tf === undefined ? cf : { ...tf, ...cf };
+        };
 }
