@@ -56,6 +56,7 @@ export class SyslogStreamSender {
   #backlog: Pending[] = [];
   #inFlight = 0;
   #closed = false;
+  #refd = true;
   /** Called whenever the sender may have become idle. */
   onSettle: () => void = () => {};
 
@@ -81,6 +82,7 @@ export class SyslogStreamSender {
     const sock = this.#h.open();
     sock.setNoDelay?.(true);
     this.#sock = sock;
+    this.#refd = true; // a new socket is ref'd
     sock.setTimeout(this.#h.connectTimeout, () => {
       if (!this.#connected) sock.destroy(new Error(`SysLogHandler: no connection to ${this.#h.describe()} within ${this.#h.connectTimeout} ms`));
     });
@@ -128,7 +130,20 @@ export class SyslogStreamSender {
     const p: Pending = { seq: this.#seq++, data, record };
     if (this.#connected && this.#backlog.length === 0) this.#write(p);
     else this.#enqueue(p);
-    this.#sock?.ref();
+    this.#hold(true);
+  }
+
+  /**
+   * Keep the process alive only while records are on their way. Only state
+   * changes touch the socket: ref() on a socket that has no handle yet adds a
+   * 'connect' listener each time.
+   */
+  #hold(on: boolean): void {
+    const s = this.#sock;
+    if (!s || s.destroyed || this.#refd === on) return;
+    this.#refd = on;
+    if (on) s.ref();
+    else s.unref();
   }
 
   #enqueue(p: Pending): void {
@@ -184,12 +199,7 @@ export class SyslogStreamSender {
   }
 
   #settle(): void {
-    const s = this.#sock;
-    // keep the process alive only while records are on their way
-    if (s) {
-      if (this.#inFlight === 0 && this.#backlog.length === 0) s.unref();
-      else s.ref();
-    }
+    this.#hold(this.#inFlight > 0 || this.#backlog.length > 0);
     this.onSettle();
   }
 
