@@ -8,7 +8,7 @@ import {
   PyFormatError,
   type CompiledFormat,
 } from './internal/pyformat.js';
-import { localtime, makeTimeFormatter, strftime, zoneGeneration, type Converter } from './internal/strftime.js';
+import { localtime, makeTimeFormatter, strftime, zoneGeneration, type Converter } from './internal/time/index.js';
 import { formatThrown } from './internal/exc-format.js';
 import { callerInfo, CALLER_FIELDS } from './internal/caller.js';
 import { ConfigError } from './errors.js';

@@ -18,7 +18,7 @@ import {
   makeTimeFormatter,
   strftime,
   type StructTime,
-} from '../src/internal/strftime.js';
+} from '../src/internal/time/index.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('./fixtures/strftime-dump.ts', import.meta.url));

@@ -5,7 +5,7 @@
  * epoch, as Python's `int(time.time())`; local time follows the process TZ
  * through the same zoneinfo reader the Formatter uses.
  */
-import { localtime, gmtime, type StructTime } from '../internal/strftime.js';
+import { localtime, gmtime, type StructTime } from '../internal/time/index.js';
 import { ConfigError } from '../errors.js';
 
 const MIDNIGHT = 24 * 60 * 60;

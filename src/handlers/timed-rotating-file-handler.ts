@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { BaseRotatingHandler, type BaseRotatingHandlerOptions } from './base-rotating-handler.js';
-import { strftime } from '../internal/strftime.js';
+import { strftime } from '../internal/time/index.js';
 import type { LogRecord } from '../log-record.js';
 import {
   parseWhen,

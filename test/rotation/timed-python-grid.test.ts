@@ -10,7 +10,7 @@ import { join, basename } from 'node:path';
 import fc from 'fast-check';
 import '../../src/index.js';
 import { TimedRotatingFileHandler } from '../../src/handlers/index.js';
-import { tzset } from '../../src/internal/strftime.js';
+import { tzset } from '../../src/internal/time/index.js';
 import { runPython } from '../helpers/python.js';
 import { isolateLogging } from '../helpers/capture.js';
 
