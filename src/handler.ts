@@ -5,7 +5,7 @@ import { defaultFormatter, type Formatter } from './formatter.js';
 import { reportLoggingError, errorKey, writeStderr, isDestinationFault } from './internal/report.js';
 import { activeHandler } from './record-message.js';
 import { settings } from './internal/runtime.js';
-import { registerHandler, setNamedHandler, deleteNamedHandler } from './internal/registry.js';
+import { registerHandler, setNamedHandler, deleteNamedHandler, exitState, afterLateRecord } from './internal/registry.js';
 
 /** Anything with a `format(record)` method can format for a handler. */
 export type FormatterLike = Pick<Formatter, 'format'>;
@@ -107,6 +107,8 @@ export class Handler extends Filterer {
         this.handleError(rv, e);
       }
       activeHandler.current = outer;
+      // logged from an 'exit' listener that runs after logflume's exit work: push it out now
+      if (exitState.started) afterLateRecord(this);
     }
     return rv;
   }

@@ -85,6 +85,52 @@ export function runExitWorkSync(): void {
   onExit();
 }
 
+/**
+ * @internal `started` turns true when logflume's 'exit' listener runs. Listeners
+ * the application registered after logflume's run later (Python runs atexit
+ * hooks before logging.shutdown; Node runs 'exit' listeners in registration
+ * order), so a record logged from then on is pushed out before its log call
+ * returns: see {@link afterLateRecord}.
+ */
+export const exitState = { started: false, lateRecords: 0 };
+
+let inLate = false;
+/**
+ * @internal called by Handler.handle for a record handled after the exit work
+ * ran: flush the handler synchronously, then run the exit hooks again (the
+ * worker queue drains its ring), so the record is not left in a buffer.
+ */
+export function afterLateRecord(h: Shutdownable): void {
+  if (inLate) return;
+  inLate = true;
+  exitState.lateRecords++;
+  try {
+    try {
+      h.flushSync();
+    } catch {
+      /* see flushAllSync */
+    }
+    runHooks();
+  } finally {
+    inLate = false;
+  }
+}
+
+function runHooks(): void {
+  for (const fn of exitHooks) {
+    try {
+      fn();
+    } catch {
+      /* see flushAllSync */
+    }
+  }
+}
+
+function onExitEvent(): void {
+  exitState.started = true;
+  onExit();
+}
+
 function onExit(): void {
   for (const fn of exitHooks) {
     try {
@@ -98,7 +144,7 @@ function onExit(): void {
 
 function installExitHook(): void {
   exitHookInstalled = true;
-  process.on('exit', onExit);
+  process.on('exit', onExitEvent);
 }
 
 /** @internal test isolation */
