@@ -3,7 +3,7 @@ import { runtimeInfo } from '../internal/runtime.js';
 import { LoggingError } from '../errors.js';
 import { reportLoggingError } from '../internal/report.js';
 import { addExitHook } from '../internal/registry.js';
-import { RingProducer, allocateRing, ringPending, type QueueDescriptor, type RingOptions, type RingOverflow } from './queue/ring-buffer.js';
+import { RingProducer, attachRing, allocateRing, ringPending, type QueueDescriptor, type RingOptions, type RingOverflow } from './queue/ring-buffer.js';
 import { CTL_DOORBELL, CTL_FLUSH_REQ, CTL_FLUSHED, CTL_SLOTS, CTL_STATE, STATE_DEAD, STATE_NEW, STATE_READY, STATE_STARTING, STATE_STOPPED } from './queue/indexes.js';
 import type { FromWorker, ToWorker, WorkerInit } from './queue/protocol.js';
 import type { HandlerSpec } from './queue/specs.js';
@@ -104,9 +104,14 @@ export class WorkerQueueListener {
     });
   }
 
-  /** Attach to a listener's ring from another thread (the descriptor came through workerData or postMessage). */
+  /**
+   * Attach to a listener's ring from another thread (the descriptor came
+   * through workerData or postMessage). Idempotent per thread: attaching the
+   * same descriptor again returns the same producer.
+   * @throws LoggingError (ERR_LOGFLUME_QUEUE_OWNED) when another thread already writes that ring.
+   */
   static attach(descriptor: QueueDescriptor): RingProducer {
-    return new RingProducer(descriptor);
+    return attachRing(descriptor);
   }
 
   /** Records dropped on the main thread's ring so far. */

@@ -98,6 +98,13 @@ export class RecordEncoder {
 
   #last: MetaEntry | undefined = undefined;
 
+  /** Start over: every meta entry travels with its bytes again (the consumer's ids may be gone). */
+  forgetSent(): void {
+    this.#meta.clear();
+    this.#last = undefined;
+    this.#created = 0;
+  }
+
   #lookup(r: Record<string, unknown>): MetaEntry {
     const head = this.#meta.get(r.name);
     let depth = 0;

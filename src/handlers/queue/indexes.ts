@@ -50,6 +50,10 @@ export const PRODUCER_WAITING = 2;
 export const CLOSED = 3;
 /** The ring's record limit (0: none), set at allocation; the consumer's low-water mark uses it. */
 export const MAX_RECORDS = 4;
+/** threadId + 1 of the thread whose RingProducer writes this ring (0: none): one producer per ring. */
+export const OWNER = 5;
+/** Two random words set at allocation: names the ring across structured clones (per-thread attach cache). */
+export const TOKEN = 6;
 
 // -- producer-owned (block 1) --
 /** Bytes written so far (headers and wrap padding included), mod 2^31; position = WRITE & (capacity - 1). Publishes a record. */

@@ -21,6 +21,8 @@ import {
   PRODUCER_WAITING,
   CLOSED,
   MAX_RECORDS,
+  OWNER,
+  TOKEN,
   RING_SLOTS,
   RING_HEADER_BYTES,
   MSG_END,
@@ -37,6 +39,9 @@ import {
 } from './indexes.js';
 import { RecordEncoder, RecordDecoder, binaryShape, jsonRecord, KIND_BINARY, KIND_JSON, FIXED_BYTES, INT_NULL, FLAG_RESET, FLAG_ARGS } from './codec.js';
 import { makeLogRecord, type LogRecord } from '../../log-record.js';
+import { threadId } from 'node:worker_threads';
+import { LoggingError } from '../../errors.js';
+import { reportLoggingError } from '../../internal/report.js';
 
 /** Overflow policies of the shared ring ('raise' is not offered: a log call never throws). */
 export type RingOverflow = 'block' | 'drop-new' | 'drop-oldest';
@@ -99,7 +104,10 @@ export function allocateRing(maxBytes = 4 * 1024 * 1024, maxRecords = 0): Shared
   let cap = 4096;
   while (cap < maxBytes && cap < 1 << 30) cap *= 2;
   const sab = new SharedArrayBuffer(RING_HEADER_BYTES + cap);
-  new Int32Array(sab, 0, RING_SLOTS)[MAX_RECORDS] = maxRecords;
+  const st = new Int32Array(sab, 0, RING_SLOTS);
+  st[MAX_RECORDS] = maxRecords;
+  st[TOKEN] = (Math.random() * 2 ** 32) | 0;
+  st[TOKEN + 1] = (Math.random() * 2 ** 32) | 0;
   return sab;
 }
 
@@ -119,6 +127,27 @@ export function prefaultRing(sab: SharedArrayBuffer): void {
 export function ringPending(sab: SharedArrayBuffer): number {
   const st = new Int32Array(sab, 0, RING_SLOTS);
   return (Atomics.load(st, WRITTEN) - Atomics.load(st, TAKEN)) | 0;
+}
+
+/** This thread's producers, by ring token: attach() returns the one already made. */
+const attached = new Map<string, RingProducer>();
+let exitHooked = false;
+const ringKey = (sab: SharedArrayBuffer): string => {
+  const st = new Int32Array(sab, 0, RING_SLOTS);
+  return `${st[TOKEN]!}:${st[TOKEN + 1]!}`;
+};
+
+/**
+ * This thread's producer for a ring: the same object however often the
+ * descriptor is attached (a ring has one producer; two writers with their own
+ * positions would overwrite each other's records).
+ * @throws LoggingError (ERR_LOGFLUME_QUEUE_OWNED) when another thread writes the ring.
+ */
+export function attachRing(d: QueueDescriptor): RingProducer {
+  const key = ringKey(d.ring);
+  const p = attached.get(key);
+  if (p !== undefined && !p.detached) return p;
+  return new RingProducer(d);
 }
 
 /**
@@ -164,6 +193,58 @@ export class RingProducer {
     this.maxRecords = d.maxRecords;
     this.overflow = d.overflow;
     this.blockTimeout = d.blockTimeout;
+    // one producing thread per ring: claim it, or refuse if another thread writes it
+    const me = threadId + 1;
+    const owner = Atomics.compareExchange(this.#st, OWNER, 0, me);
+    if (owner !== 0 && owner !== me) {
+      throw new LoggingError(
+        `this queue's ring is already written by thread ${owner - 1}; a ring takes one producing thread: give each thread its own listener.createQueueDescriptor()`,
+        'ERR_LOGFLUME_QUEUE_OWNED',
+      );
+    }
+    const key = ringKey(d.ring);
+    if (!exitHooked && threadId !== 0) {
+      exitHooked = true;
+      process.once('exit', detachAll); // a pool thread that ends gives its rings back
+    }
+    attached.set(key, this);
+  }
+
+  /** True once detach() gave the ring back. */
+  detached = false;
+
+  /**
+   * Give the ring back, so another thread may attach it (done for every ring
+   * when a worker thread exits). Records already written stay queued; this
+   * producer drops (and counts) what it is given afterwards.
+   */
+  detach(): void {
+    if (this.detached) return;
+    this.detached = true;
+    Atomics.compareExchange(this.#st, OWNER, threadId + 1, 0);
+    const key = ringKey(this.descriptor.ring);
+    if (attached.get(key) === this) attached.delete(key);
+  }
+
+  #secondWriterReported = false;
+
+  /**
+   * Another producer of this thread (a second `new RingProducer`, or a copy of
+   * the module in another realm) wrote since this one did: report it once and
+   * continue from the ring's real position. Writers of one thread never run at
+   * the same time, so taking up the published position loses nothing.
+   */
+  #resync(): void {
+    if (!this.#secondWriterReported) {
+      this.#secondWriterReported = true;
+      reportLoggingError(new LoggingError('a second RingProducer writes this queue\'s ring in this thread; use WorkerQueueListener.attach(), which returns one producer per thread', 'ERR_LOGFLUME_QUEUE_SECOND_WRITER'), null, 'RingProducer');
+    }
+    this.#W = Atomics.load(this.#st, WRITE);
+    this.#written = Atomics.load(this.#st, WRITTEN);
+    this.#rCache = Atomics.load(this.#st, READ);
+    this.#takenCache = Atomics.load(this.#st, TAKEN);
+    this.#enc.reset = true; // the other writer may have reset the consumer's meta ids
+    this.#enc.forgetSent();
   }
 
   /** Records dropped by this ring's overflow policy so far. */
@@ -206,7 +287,8 @@ export class RingProducer {
    */
   putPrepared(record: LogRecord | Record<string, unknown>, msg: string, args: readonly number[] | null = null): number {
     const r = record as Record<string, unknown>;
-    if (this.#st[CLOSED] !== 0 || this.#ctl[CTL_STATE] === STATE_DEAD) return this.#drop();
+    if (this.#st[CLOSED] !== 0 || this.#ctl[CTL_STATE] === STATE_DEAD || this.detached) return this.#drop();
+    if (this.#st[WRITE] !== this.#W) this.#resync();
     if (!binaryShape(r)) return this.#putJson(jsonRecord(r, msg));
     const enc = this.#enc;
     const me = enc.meta(r);
@@ -369,6 +451,7 @@ export class RingProducer {
   putSentinel(): boolean {
     const st = this.#st;
     if (st[CLOSED] !== 0) return false;
+    if (st[WRITE] !== this.#W) this.#resync();
     const need = MSG_HEADER;
     const deadline = performance.now() + Math.max(this.blockTimeout, 1000);
     try {
@@ -489,6 +572,10 @@ export class RingProducer {
       }
     }
   }
+}
+
+function detachAll(): void {
+  for (const p of [...attached.values()]) p.detach();
 }
 
 /** The sentinel marker returned by RingConsumer.read(). */
