@@ -91,14 +91,16 @@ export class OpenTelemetryHandler extends Handler {
       ctx = api.trace.setSpanContext(api.ROOT_CONTEXT, { traceId: tc.traceId, spanId: tc.spanId, traceFlags: tc.flags, isRemote: true });
     }
     const name = typeof record.name === 'string' ? record.name : String(record.name);
-    this.getOtelLogger(name).emit({
+    const out: OtelLogsApi.LogRecord = {
       timestamp: recordTimeMs(record),
       severityNumber: severityNumberOf(record.levelno) as OtelLogsApi.SeverityNumber,
       severityText: record.levelname,
       body,
       attributes: recordAttributes(record, this.codeAttributes) as OtelLogsApi.LogAttributes,
-      context: ctx,
-    });
+    };
+    // only when set: the SDK spreads the record over its active-context default
+    if (ctx !== undefined) out.context = ctx;
+    this.getOtelLogger(name).emit(out);
   }
 
   /** Flush the provider given at construction when it can (the SDK's `forceFlush`). */
