@@ -1,6 +1,7 @@
 import { addPath, newNode, parsePath, type PathNode } from './internal/redact-path.js';
 import { toMessagePattern, type MessagePattern } from './redaction-patterns.js';
 import { errorToJson } from './json-formatter.serialize.js';
+import { isRequestLike, isResponseLike, serializeRequest, serializeResponse } from './internal/http-serialize.js';
 
 /** What replaces a redacted value: a fixed value, or a function of the value and its path. */
 export type Censor = unknown | ((value: unknown, path: readonly string[]) => unknown);
@@ -128,7 +129,9 @@ export class Redactor {
     if ((a !== null && a.end) || (b !== null && b.end)) return this.#censored(value, path);
     if (typeof value !== 'object' || value === null) return value;
     const anyWild = (a !== null && a.wild !== null) || (b !== null && b.wild !== null);
-    const src = value instanceof Map ? Object.fromEntries(value) : value instanceof Error ? errorToJson(value) : value;
+    // objects whose data sits behind prototypes are walked as the plain shape the JSON output has
+    const src =
+      value instanceof Map ? Object.fromEntries(value) : value instanceof Error ? errorToJson(value) : isRequestLike(value) ? serializeRequest(value) : isResponseLike(value) ? serializeResponse(value) : value;
     let copy: Record<string, unknown> | unknown[] | null = src === value ? null : (src as Record<string, unknown>);
     const obj = src as Record<string, unknown>;
     let removed = false;

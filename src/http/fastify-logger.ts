@@ -43,11 +43,11 @@ export class FastifyLogger extends LoggerAdapter {
   }
 
   /** A FastifyLogger with `bindings` added to every record (and `options.level`, when given). */
-  child(bindings: Record<string, unknown> = {}, options?: { level?: string }): FastifyLogger {
+  override child<F extends Record<string, unknown>>(bindings?: F, options?: { level?: string }): FastifyLogger & LoggerAdapter<Record<string, unknown> & F> {
     const c = new FastifyLogger(this.logger, { ...this.extra, ...bindings });
     c.#min = this.#min;
     if (options?.level) c.level = options.level;
-    return c;
+    return c as FastifyLogger & LoggerAdapter<Record<string, unknown> & F>;
   }
 
   /** Whether a record at `level` (a logflume number or pino name) would be logged. */

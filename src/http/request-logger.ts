@@ -12,7 +12,7 @@ export interface HttpRequestLike {
   method?: string;
   url?: string;
   headers: Record<string, string | string[] | undefined>;
-  [key: string]: unknown;
+  emit?: unknown;
 }
 /** The response shape the loggers read and listen to (node:http ServerResponse). */
 export interface HttpResponseLike {
@@ -24,7 +24,6 @@ export interface HttpResponseLike {
   getHeader(name: string): unknown;
   end(body?: string): unknown;
   once(event: 'finish' | 'close', fn: () => void): unknown;
-  [key: string]: unknown;
 }
 
 /** Options of {@link RequestLogger}. Every option is optional. */
@@ -117,7 +116,7 @@ export class RequestLogger {
 
   /** Remember `err` as the failure of the request `res` answers (logged with the completion record). */
   recordError(res: object, err: unknown): void {
-    (res as Record<symbol, unknown>)[ERR] = err;
+    (res as unknown as Record<symbol, unknown>)[ERR] = err;
   }
 
   /**
@@ -137,8 +136,8 @@ export class RequestLogger {
     if (!this.isIgnored(req)) {
       const start = performance.now();
       const done = (aborted: boolean): void => {
-        if ((res as Record<symbol, unknown>)[DONE] === true) return;
-        (res as Record<symbol, unknown>)[DONE] = true;
+        if ((res as unknown as Record<symbol, unknown>)[DONE] === true) return;
+        (res as unknown as Record<symbol, unknown>)[DONE] = true;
         this.logCompletion(req, res, rid, performance.now() - start, aborted);
       };
       res.once('finish', () => done(false));
@@ -150,7 +149,7 @@ export class RequestLogger {
   /** Write the completion record for one request. Never throws. */
   logCompletion(req: HttpRequestLike, res: HttpResponseLike, requestId: string, ms: number, aborted = false): void {
     try {
-      const err = (res as Record<symbol, unknown>)[ERR] ?? (req as Record<symbol, unknown>)[ERR];
+      const err = (res as unknown as Record<symbol, unknown>)[ERR] ?? (req as unknown as Record<symbol, unknown>)[ERR];
       const status = aborted ? 499 : res.statusCode;
       const level = aborted && err === undefined ? WARNING : this.levelFor(status, err);
       if (!this.logger.isEnabledFor(level)) return;
@@ -178,8 +177,9 @@ export class RequestLogger {
   }
 
   /** Express / connect middleware: `app.use(requestLogger.middleware())`, first. */
-  middleware(): (req: HttpRequestLike, res: HttpResponseLike, next: (err?: unknown) => void) => void {
-    return (req, res, next) => {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any framework's request/response types must fit
+  middleware(): (req: any, res: any, next: (err?: any) => void) => void {
+    return (req: HttpRequestLike, res: HttpResponseLike, next: (err?: unknown) => void) => {
       // body parsers read the stream after this returns: emit its events in the request's scope
       this.track(req, res, () => {
         bindStream(req);
@@ -189,8 +189,9 @@ export class RequestLogger {
   }
 
   /** Express error middleware: `app.use(requestLogger.errorMiddleware())` after the routes; records the error, then passes it on. */
-  errorMiddleware(): (err: unknown, req: HttpRequestLike, res: HttpResponseLike, next: (err?: unknown) => void) => void {
-    return (err, _req, res, next) => {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see middleware()
+  errorMiddleware(): (err: any, req: any, res: any, next: (err?: any) => void) => void {
+    return (err: unknown, _req: HttpRequestLike, res: HttpResponseLike, next: (err?: unknown) => void) => {
       this.recordError(res, err);
       next(err);
     };

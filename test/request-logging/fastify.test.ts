@@ -1,6 +1,6 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify from 'fastify';
 import { LoggerAdapter, INFO } from '../../src/index.js';
 import { RequestLogger, FastifyLogger } from '../../src/http/index.js';
 import { isolateLogging } from '../helpers/capture.js';
@@ -8,15 +8,19 @@ import { jsonLogger, waitFor } from './_util.js';
 
 isolateLogging();
 
+function makeApp(rl: RequestLogger, logger: FastifyLogger['logger']) {
+  return Fastify({ loggerInstance: new FastifyLogger(logger), disableRequestLogging: true, genReqId: (raw) => rl.requestId(raw as never) });
+}
+
 describe('RequestLogger + FastifyLogger with a real Fastify 5 server', () => {
   const http = jsonLogger('http.fastify');
   const app = jsonLogger('app.fastify');
-  let f: FastifyInstance;
+  let f!: ReturnType<typeof makeApp>;
   let base = '';
   let requestLog: unknown = null;
   before(async () => {
     const rl = new RequestLogger({ logger: http.logger, ignore: [/^\/health/] });
-    f = Fastify({ loggerInstance: new FastifyLogger(http.logger), disableRequestLogging: true, genReqId: (raw) => rl.requestId(raw as never) });
+    f = makeApp(rl, http.logger);
     await f.register(rl.fastifyPlugin());
     f.get('/health/live', async () => 'ok');
     f.get('/items/:id', async (request) => {
