@@ -7,76 +7,14 @@ import { toKey, type HmacKey } from './wire/hmac.js';
 import { checkEndpoint } from './wire/endpoint.js';
 import type { WireFormat } from './wire/record-dict.js';
 import { encodeLogRecordFrame } from './wire/record-frame.js';
-import * as fs from 'node:fs';
 import { Waiters } from '../internal/waiters.js';
+import type { SocketHandlerOptions, SocketBacklogOptions } from './socket-handler.options.js';
+import { TAG_BYTES } from './wire/hmac.js';
+import { DEFAULT_MAX_FRAME_SIZE, shrinkRecord, writeFramesSync } from './socket-handler.frames.js';
 
-/** Bounds of the in-memory backlog kept while the receiver cannot be reached. */
-export interface SocketBacklogOptions {
-  /** Most frames held (default 10 000). */
-  records?: number;
-  /** Most bytes held (default 8 MiB). */
-  bytes?: number;
-}
-
-/** Options of SocketHandler (and, where they apply, DatagramHandler). */
-export interface SocketHandlerOptions {
-  /**
-   * Payload encoding: `'compact'` (default: fixed binary fields plus cached
-   * JSON, for logflume receivers), `'json'` (one JSON object per record, for
-   * receivers in any language) or `'pickle'` (what Python's SocketHandler sends
-   * and its receivers expect). A LogRecordReceiver accepts all three.
-   */
-  format?: WireFormat;
-  /** Shared key: frames carry an HMAC-SHA256 tag that a receiver configured with the same key checks. */
-  hmacKey?: HmacKey | null;
-  /**
-   * What happens to records while disconnected. Default: a bounded backlog
-   * replayed in order on reconnect. `false`: drop them (Python's behaviour),
-   * counting each in `droppedCount`. At capacity the newest record is dropped.
-   */
-  backlog?: SocketBacklogOptions | false;
-  /** Seconds before the first reconnect attempt (Python's `retryStart`, 1). */
-  retryStart?: number;
-  /** Back-off multiplier (Python's `retryFactor`, 2). */
-  retryFactor?: number;
-  /** Longest wait between attempts, seconds (Python's `retryMax`, 30). */
-  retryMax?: number;
-  /** Milliseconds a connect attempt may take (Python's `makeSocket(timeout=1)`: 1000). */
-  connectTimeout?: number;
-  /**
-   * Milliseconds `flush()` waits for queued records to be sent, and
-   * `close()` waits without progress (default 5000): while the receiver
-   * keeps taking data, close() keeps sending, as Python's blocking close does.
-   */
-  closeTimeout?: number;
-  /** Handler level. */
-  level?: Level;
-}
+export type { SocketBacklogOptions, SocketHandlerOptions } from './socket-handler.options.js';
 
 const HIGH_WATER = 1 << 20;
-/**
- * Write whole frames to a (non-blocking) socket descriptor, retrying on EAGAIN
- * until `timeoutMs`; returns how many frames went out completely. Only for
- * exit, when the event loop will not run again.
- */
-function writeFramesSync(fd: number, frames: Buffer[], timeoutMs: number): number {
-  const deadline = Date.now() + timeoutMs;
-  const nap = new Int32Array(new SharedArrayBuffer(4));
-  let done = 0;
-  for (const f of frames) {
-    let off = 0;
-    while (off < f.length) {
-      try {
-        off += fs.writeSync(fd, f, off, f.length - off);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EAGAIN' || Date.now() > deadline) return done;
-        Atomics.wait(nap, 0, 0, 1);
-      }
-    }
-    done++;
-  }
-  return done;
-}
 
 /** A batch this large is written at once instead of at the end of the tick. */
 const BATCH_MAX = 64 << 10;
@@ -91,6 +29,10 @@ interface Conn {
   batch: Buffer[];
   batchBytes: number;
   flushQueued: boolean;
+  /** Frames whose write completed on this connection. */
+  sent: number;
+  /** The ECONNRESET/EPIPE that ended it, if any. */
+  reset: NodeJS.ErrnoException | null;
 }
 
 /**
@@ -135,6 +77,10 @@ export class SocketHandler extends Handler {
   droppedCount = 0;
   /** Records whose frame was handed to the OS. */
   sentCount = 0;
+  /** Records sent cut to fit `maxFrameSize`. */
+  truncatedCount = 0;
+  /** Largest payload sent (see the option). */
+  readonly maxFrameSize: number;
 
   protected readonly hmacKey: Buffer | null;
   readonly #formatException = (r: LogRecord): void => {
@@ -166,6 +112,8 @@ export class SocketHandler extends Handler {
     this.retryMax = options.retryMax ?? 30.0;
     this.#connectTimeout = options.connectTimeout ?? 1000;
     this.#closeTimeout = options.closeTimeout ?? 5000;
+    this.maxFrameSize = options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE;
+    if (!(this.maxFrameSize >= 64)) throw new ConfigError(`SocketHandler: maxFrameSize must be at least 64 bytes, got ${String(options.maxFrameSize)}`);
     try {
       this.hmacKey = options.hmacKey != null ? toKey(options.hmacKey) : null;
     } catch (e) {
@@ -275,10 +223,11 @@ export class SocketHandler extends Handler {
   }
 
   #attach(sock: net.Socket): void {
-    const conn: Conn = { sock, inflight: [], head: 0, dead: false, batch: [], batchBytes: 0, flushQueued: false };
+    const conn: Conn = { sock, inflight: [], head: 0, dead: false, batch: [], batchBytes: 0, flushQueued: false, sent: 0, reset: null };
     this.#conn = conn;
-    sock.on('error', () => {
-      /* the 'close' that follows does the work */
+    sock.on('error', (e: NodeJS.ErrnoException) => {
+      // the 'close' that follows does the work; a reset means the receiver threw away what it had not read
+      if (e.code === 'ECONNRESET' || e.code === 'EPIPE') conn.reset = e;
     });
     sock.on('data', () => {
       /* nothing is expected from the receiver */
@@ -298,6 +247,18 @@ export class SocketHandler extends Handler {
     }
     if (conn.sock.destroyed && !conn.dead) {
       conn.dead = true;
+      if (conn.reset && conn.sent > 0 && !this._closed) {
+        // not silent: frames the kernel took are gone with the connection; a receiver resets on a frame it refuses
+        Handler.prototype.handleError.call(
+          this,
+          null,
+          new Error(
+            `${this.constructor.name} to ${String(this.address)}: the receiver reset the connection (${conn.reset.code}) after ${conn.sent} frame(s) on it; ` +
+              'frames it had not read yet are lost (a receiver resets on a frame it refuses: see its log); unsent frames are replayed',
+            { cause: conn.reset },
+          ),
+        );
+      }
       // Frames the broken socket did not take go back to the front of the queue, in order.
       const lost = conn.inflight.slice(conn.head);
       conn.batch = [];
@@ -365,6 +326,7 @@ export class SocketHandler extends Handler {
       for (let i = 0; i < n; i++) conn.inflight[conn.head++] = undefined as unknown as Buffer;
       this.#inflightCount -= n;
       this.sentCount += n;
+      conn.sent += n;
       if (conn.head > 1024 && conn.head * 2 > conn.inflight.length) {
         conn.inflight = conn.inflight.slice(conn.head);
         conn.head = 0;
@@ -420,9 +382,24 @@ export class SocketHandler extends Handler {
     this.#drop(n, why);
   }
 
-  /** Serialise and queue the record. */
+  /** Serialise and queue the record; one above `maxFrameSize` is cut to fit (or dropped), counted and reported. */
   override emit(record: LogRecord): void {
-    this.send(this.makePickle(record));
+    const frame = this.makePickle(record);
+    const overhead = 4 + (this.hmacKey ? TAG_BYTES : 0);
+    if (frame.length - overhead <= this.maxFrameSize) {
+      this.send(frame);
+      return;
+    }
+    const size = frame.length - overhead;
+    const small = this.makePickle(shrinkRecord(record, size - this.maxFrameSize, record.exc_text ?? null));
+    if (small.length - overhead <= this.maxFrameSize) {
+      this.truncatedCount++;
+      this.send(small);
+      this.handleError(record, oversize(`a ${size}-byte record was cut to maxFrameSize (${this.maxFrameSize}); truncatedCount counts them`));
+    } else {
+      this.droppedCount++;
+      this.handleError(record, oversize(`a ${size}-byte record was dropped: its attributes alone exceed maxFrameSize (${this.maxFrameSize}); droppedCount counts it`));
+    }
   }
 
   /** Python: with `closeOnError`, a failure closes the socket instead of being reported. */
@@ -544,4 +521,10 @@ export class SocketHandler extends Handler {
   override toString(): string {
     return `<${this.constructor.name} ${String(this.address)}>`;
   }
+}
+
+function oversize(text: string): Error {
+  const e = new Error(`SocketHandler: ${text}`);
+  (e as NodeJS.ErrnoException).code = 'ERR_LOGFLUME_TRUNCATED';
+  return e;
 }

@@ -319,3 +319,55 @@ test('SocketHandler – frames emitted in one tick go out as one write; a broken
     await rx.close();
   }
 });
+
+test('SocketHandler – a peer that reads part of a burst and resets, 3 rounds: frames arrive in logged order, none twice, the last one too; resets are reported', { timeout: 120_000 }, async (t) => {
+  const { ResettingPeer, lengthPrefixed, checkOrder } = await import('../syslog/resetting-peer.js');
+  const N = 20_000;
+  const peer = await ResettingPeer.start(lengthPrefixed, 3, 1500);
+  const h = new SocketHandler('127.0.0.1', peer.port, { format: 'json', retryStart: 0.02, retryMax: 0.05, backlog: { records: N, bytes: 64 << 20 } });
+  const pad = 'p'.repeat(1000);
+  const seqOf = (f: Buffer): number => Number(/seq=(\d+) /.exec(String(decodePayload(f).msg))![1]);
+  const err = await captureStderr(async () => {
+    for (let i = 0; i < N; i++) h.handle(rec('replay', `seq=${i} ${pad}`));
+    await waitFor(() => peer.frames.length > 0 && seqOf(peer.frames[peer.frames.length - 1]!.data) === N - 1, 60_000, 'the last frame');
+    await h.close();
+  });
+  await peer.close();
+  const received = checkOrder(peer.frames.map((f) => seqOf(f.data)), N - 1);
+  assert.ok(peer.connections >= 4);
+  assert.match(err, /the receiver reset the connection \(ECONNRESET\) after \d+ frame\(s\) on it/);
+  t.diagnostic(`sent ${N}, received ${received} in order over ${peer.connections} connections; the rest were in kernel buffers at a reset (reported)`);
+});
+
+test('SocketHandler – a record above maxFrameSize is cut to fit and marked; the receiver keeps the connection and every neighbour', async () => {
+  const { sink } = collectOn('big');
+  const rx = await startReceiver({ tcp: 0, maxFrameSize: 64 << 10 });
+  try {
+    const h = new SocketHandler('127.0.0.1', rx.addresses.tcp!.port, { format: 'json', maxFrameSize: 64 << 10 });
+    const err = await captureStderr(async () => {
+      h.handle(rec('big.a', 'before'));
+      h.handle(rec('big.b', 'huge %s', ['z'.repeat(200 << 10)]));
+      h.handle(rec('big.c', 'after'));
+      const small = new SocketHandler('127.0.0.1', rx.addresses.tcp!.port, { format: 'json', maxFrameSize: 64 << 10 });
+      const r = rec('big.d', 'extras too big');
+      (r as unknown as Record<string, unknown>).blob = 'q'.repeat(100 << 10);
+      small.handle(r);
+      small.handle(rec('big.e', 'after the dropped one'));
+      await small.close();
+      assert.equal(small.droppedCount, 1);
+      await h.close();
+    });
+    await waitFor(() => sink.records.length === 4);
+    assert.deepEqual(sink.records.map((r) => r.name).sort(), ['big.a', 'big.b', 'big.c', 'big.e']);
+    const big = sink.records.find((r) => r.name === 'big.b')!.getMessage();
+    assert.match(big, /^huge z+\[truncated from \d+ bytes\]$/);
+    assert.ok(Buffer.byteLength(big) < 64 << 10);
+    assert.equal(h.truncatedCount, 1);
+    assert.equal(h.droppedCount, 0);
+    assert.match(err, /a \d+-byte record was cut to maxFrameSize \(65536\)/);
+    assert.match(err, /was dropped: its attributes alone exceed maxFrameSize/);
+    assert.equal(rx.stats.protocolErrors, 0);
+  } finally {
+    await rx.close();
+  }
+});
