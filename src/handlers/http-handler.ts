@@ -49,7 +49,7 @@ interface Item {
 const FLOAT_ATTRS = new Set(['created', 'msecs', 'relativeCreated']);
 
 /** Python's `repr()` for the values a record holds (strings, numbers, None, booleans, tuples, dicts). */
-function pyReprValue(v: unknown, float = false): string {
+function pyReprValue(v: unknown, float = false, tuple = false): string {
   if (v === null || v === undefined) return 'None';
   if (v === true) return 'True';
   if (v === false) return 'False';
@@ -73,7 +73,9 @@ function pyReprValue(v: unknown, float = false): string {
     return out + q;
   }
   if (Array.isArray(v)) {
+    // a JS array is a Python list; only a record's `args` is a tuple (pyFormValue's `tuple`)
     const items = v.map((x) => pyReprValue(x));
+    if (!tuple) return `[${items.join(', ')}]`;
     return items.length === 1 ? `(${items[0]},)` : `(${items.join(', ')})`;
   }
   if (v instanceof Error) return `${v.name}(${pyReprValue(v.message)})`;
@@ -83,11 +85,14 @@ function pyReprValue(v: unknown, float = false): string {
   return String(v);
 }
 
-/** Python's `str()` of a record attribute, as `urlencode` applies it. */
-export function pyFormValue(v: unknown, float = false): string {
+/**
+ * Python's `str()` of a record attribute, as `urlencode` applies it: arrays
+ * render as lists (`['a', 'b']`), except with `tuple` (the record's `args`).
+ */
+export function pyFormValue(v: unknown, float = false, tuple = false): string {
   if (typeof v === 'string') return v;
   if (v instanceof Error) return v.message;
-  return pyReprValue(v, float);
+  return pyReprValue(v, float, tuple);
 }
 
 const SAFE = /[A-Za-z0-9_.\-~]/;
@@ -106,7 +111,7 @@ export function quotePlus(s: string): string {
 /** Python's `urllib.parse.urlencode(mapping)` for a flat mapping. */
 export function urlencode(map: Record<string, unknown>): string {
   return Object.entries(map)
-    .map(([k, v]) => `${quotePlus(k)}=${quotePlus(pyFormValue(v, FLOAT_ATTRS.has(k)))}`)
+    .map(([k, v]) => `${quotePlus(k)}=${quotePlus(pyFormValue(v, FLOAT_ATTRS.has(k), k === 'args'))}`)
     .join('&');
 }
 
@@ -128,8 +133,10 @@ class HTTPStatusError extends Error {
  * outstanding requests; nothing can be sent synchronously at process exit.
  *
  * @example new HTTPHandler('127.0.0.1:8080', '/log', 'POST')
+ * @example new HTTPHandler('127.0.0.1:8080', '/log', { method: 'POST', json: true })
  * @example new HTTPHandler({ host: 'logs.example', url: '/ingest', secure: true, json: true, credentials: ['u', 'p'] })
- * @throws ConfigError for a method other than GET/POST, or `context` without `secure`.
+ * @throws ConfigError for a method other than GET/POST, `context` without `secure`,
+ *   or arguments that fit none of the call forms (the message names them).
  */
 export class HTTPHandler extends Handler {
   host: string;
@@ -160,17 +167,17 @@ export class HTTPHandler extends Handler {
 
   constructor(
     host: string | HTTPHandlerOptions,
-    url?: string,
-    method: 'GET' | 'POST' | 'get' | 'post' = 'GET',
+    url?: string | Omit<HTTPHandlerOptions, 'host'>,
+    method: 'GET' | 'POST' | 'get' | 'post' | Omit<HTTPHandlerOptions, 'host' | 'url'> = 'GET',
     secure = false,
     credentials: [string, string] | null = null,
     context: HTTPContext | null = null,
   ) {
-    const o: HTTPHandlerOptions = typeof host === 'object' ? host : { host, url: url!, method, secure, credentials, context };
+    const o = resolveForm(host, url, method, secure, credentials, context, arguments.length);
     super(o.level ?? NOTSET);
     const m = (o.method ?? 'GET').toUpperCase();
-    if (m !== 'GET' && m !== 'POST') throw new ConfigError('HTTPHandler: method must be GET or POST');
-    if (!o.secure && o.context) throw new ConfigError('HTTPHandler: context parameter only makes sense with secure=true');
+    if (m !== 'GET' && m !== 'POST') throw new ConfigError(`HTTPHandler: method: method must be GET or POST (got ${JSON.stringify(o.method)})`);
+    if (!o.secure && o.context) throw new ConfigError('HTTPHandler: context: context parameter only makes sense with secure=True');
     if (typeof o.host !== 'string' || o.host.length === 0) throw new ConfigError('HTTPHandler: host is required');
     if (typeof o.url !== 'string') throw new ConfigError('HTTPHandler: url is required');
     this.host = o.host;
@@ -357,6 +364,36 @@ export class HTTPHandler extends Handler {
     if (this.#timer) clearTimeout(this.#timer);
     this.#agent.destroy();
   }
+}
+
+const FORMS =
+  'HTTPHandler(host, url, method?, secure?, credentials?, context?), HTTPHandler(host, url, options) or HTTPHandler({ host, url, ...options })';
+
+/** The accepted call forms, merged into one options object; anything else is a ConfigError naming them. */
+function resolveForm(host: unknown, url: unknown, method: unknown, secure: unknown, credentials: unknown, context: unknown, argc: number): HTTPHandlerOptions {
+  const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (isObj(host)) {
+    if (argc > 1) throw new ConfigError(`HTTPHandler: an options object must be the only argument; the call forms are ${FORMS}`);
+    return host as unknown as HTTPHandlerOptions;
+  }
+  if (typeof host !== 'string') throw new ConfigError(`HTTPHandler: host must be a string, got ${typeof host}; the call forms are ${FORMS}`);
+  if (isObj(url)) {
+    if (argc > 2) throw new ConfigError(`HTTPHandler: HTTPHandler(host, options) takes nothing after the options; the call forms are ${FORMS}`);
+    return { ...(url as object), host } as HTTPHandlerOptions;
+  }
+  if (typeof url !== 'string') throw new ConfigError(`HTTPHandler: url must be a string, got ${url === undefined ? 'nothing' : typeof url}; the call forms are ${FORMS}`);
+  if (isObj(method)) {
+    if (argc > 3) throw new ConfigError(`HTTPHandler: HTTPHandler(host, url, options) takes nothing after the options; the call forms are ${FORMS}`);
+    if ('host' in method || 'url' in method) throw new ConfigError(`HTTPHandler: host and url are given twice (as arguments and in the options); the call forms are ${FORMS}`);
+    return { ...(method as object), host, url } as HTTPHandlerOptions;
+  }
+  if (typeof method !== 'string') throw new ConfigError(`HTTPHandler: method must be 'GET' or 'POST' or an options object; the call forms are ${FORMS}`);
+  if (typeof secure !== 'boolean') throw new ConfigError(`HTTPHandler: secure (the 4th argument) must be a boolean, got ${typeof secure}; the call forms are ${FORMS}`);
+  if (credentials !== null && !(Array.isArray(credentials) && credentials.length === 2)) {
+    throw new ConfigError(`HTTPHandler: credentials (the 5th argument) must be [user, password] or null; the call forms are ${FORMS}`);
+  }
+  if (context !== null && !isObj(context)) throw new ConfigError(`HTTPHandler: context (the 6th argument) must be TLS options or null; the call forms are ${FORMS}`);
+  return { host, url, method: method as HTTPHandlerOptions['method'], secure, credentials: credentials as [string, string] | null, context: context as HTTPContext | null };
 }
 
 function jsonSafe(this: unknown, _k: string, v: unknown): unknown {

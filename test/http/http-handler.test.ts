@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import * as net from 'node:net';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { makeLogRecord, Logger, type LogRecord } from '../../src/index.js';
 import { HTTPHandler, urlencode } from '../../src/handlers/http-handler.js';
 import { isolateLogging, captureStderr } from '../helpers/capture.js';
@@ -154,7 +154,7 @@ describe('HTTPHandler – Python requests', { timeout: 60_000 }, () => {
     await h.close();
     await srv.close();
     assert.equal(srv.seen[0]!.body, 'level=ERROR&text=a+b%2Fc');
-    assert.equal(urlencode({ a: null, b: true, c: [1], d: "it's" }), 'a=None&b=True&c=%281%2C%29&d=it%27s');
+    assert.equal(urlencode({ a: null, b: true, c: [1], d: "it's", args: [1] }), 'a=None&b=True&c=%5B1%5D&d=it%27s&args=%281%2C%29');
   });
 
   test('HTTPHandler.emit() – HTTPS with a self-signed CA and a client certificate (context)', async () => {
@@ -273,3 +273,114 @@ describe('HTTPHandler – JSON mode, retries, failures', { timeout: 60_000 }, ()
     assert.equal(h.failedCount, 6);
   });
 });
+
+describe('HTTPHandler – lists, call forms and error texts as python3 (issue 18 items 12, 15, 17)', { timeout: 60_000 }, () => {
+  const PY_LISTS = `
+import json, sys, logging, logging.handlers
+cfg = json.load(sys.stdin)
+h = logging.handlers.HTTPHandler(cfg['host'], '/lists', 'POST')
+d = dict(cfg['record']); d['args'] = tuple(d['args'])
+h.emit(logging.makeLogRecord(d))
+`;
+  test('HTTPHandler.emit() – arrays in the form body render as Python lists; only args is a tuple (byte-identical body)', async () => {
+    const srv = await server();
+    const record = { ...REC, msg: 'user %s tags %s', args: ['bob', ['x', 'y']], tags: ['a', "b'c", 1, null, true], nested: { k: [1, 2], e: [] } };
+    await pythonAsync(PY_LISTS, { host: srv.host, record });
+    const h = new HTTPHandler(srv.host, '/lists', 'POST');
+    h.handle(makeLogRecord(JSON.parse(JSON.stringify(record)) as Record<string, unknown>));
+    await h.close();
+    await srv.close();
+    assert.equal(srv.seen.length, 2);
+    assert.equal(srv.seen[1]!.body, srv.seen[0]!.body);
+    const body = new URLSearchParams(srv.seen[1]!.body);
+    assert.equal(body.get('args'), "('bob', ['x', 'y'])");
+    assert.equal(body.get('tags'), `['a', "b'c", 1, None, True]`);
+    assert.equal(body.get('nested'), "{'k': [1, 2], 'e': []}");
+  });
+
+  test('HTTPHandler(host, url, { method }) and HTTPHandler(host, { url, method }) send what python3 HTTPHandler(host, url, method) sends', async () => {
+    const srv = await server();
+    await pythonAsync(PY_HTTP, { host: srv.host, record: REC, cases: [{ method: 'POST', url: '/mixed', cred: null }] });
+    const a = new HTTPHandler(srv.host, '/mixed', { method: 'POST' });
+    a.handle(makeLogRecord({ ...REC, args: [...REC.args] }));
+    await a.close();
+    const b = new HTTPHandler(srv.host, { url: '/mixed', method: 'post' });
+    b.handle(makeLogRecord({ ...REC, args: [...REC.args] }));
+    await b.close();
+    await srv.close();
+    assert.equal(srv.seen.length, 3);
+    assert.deepEqual(srv.seen[1], srv.seen[0]);
+    assert.deepEqual(srv.seen[2], srv.seen[0]);
+  });
+
+  test('HTTPHandler() – forms that fit no call form are ConfigErrors naming the forms, never a TypeError from inside', () => {
+    const bad: [string, () => unknown][] = [
+      ['options after options', () => new (HTTPHandler as unknown as new (...a: unknown[]) => HTTPHandler)('h', '/u', { method: 'POST' }, true)],
+      ['options object plus more', () => new (HTTPHandler as unknown as new (...a: unknown[]) => HTTPHandler)({ host: 'h', url: '/u' }, '/v')],
+      ['url missing', () => new (HTTPHandler as unknown as new (...a: unknown[]) => HTTPHandler)('h')],
+      ['host a number', () => new (HTTPHandler as unknown as new (...a: unknown[]) => HTTPHandler)(80, '/u')],
+      ['secure not a boolean', () => new (HTTPHandler as unknown as new (...a: unknown[]) => HTTPHandler)('h', '/u', 'GET', 'yes')],
+      ['credentials not a pair', () => new (HTTPHandler as unknown as new (...a: unknown[]) => HTTPHandler)('h', '/u', 'GET', true, 'user:pw')],
+      ['url twice', () => new (HTTPHandler as unknown as new (...a: unknown[]) => HTTPHandler)('h', '/u', { url: '/v' })],
+    ];
+    for (const [what, make] of bad) {
+      assert.throws(make, (e: Error) => e.name === 'ConfigError' && /the call forms are HTTPHandler\(host, url, method\?/.test(e.message), what);
+    }
+  });
+
+  test("HTTPHandler() – error texts contain Python's ValueError text", () => {
+    const py = runPythonSync(`
+import json, logging.handlers as H
+out = []
+for kw in ({'method': 'PUT'}, {'context': object()}):
+    try: H.HTTPHandler('h', '/u', **kw)
+    except ValueError as e: out.append(str(e))
+print(json.dumps(out))
+`);
+    assert.equal(py.length, 2);
+    assert.throws(() => new HTTPHandler('h', '/u', 'PUT' as 'GET'), (e: Error) => e.message.includes(py[0]!));
+    assert.throws(() => new HTTPHandler({ host: 'h', url: '/u', context: { ca: 'x' } }), (e: Error) => e.message.includes(py[1]!));
+  });
+});
+
+describe('HTTPHandler – order across reconnects', { timeout: 60_000 }, () => {
+  test('HTTPHandler (json, retries) – a server that resets connections mid-stream: every record once, in logged order', async () => {
+    const got: number[] = [];
+    let requests = 0;
+    const srv = http.createServer((req, res) => {
+      requests++;
+      // every third request: reset the connection before reading it (nothing was taken, the client retries)
+      if (requests % 3 === 0) {
+        req.socket.resetAndDestroy();
+        return;
+      }
+      let body = '';
+      req.on('data', (b) => (body += String(b)));
+      req.on('end', () => {
+        for (const r of JSON.parse(body) as { args: number[] }[]) got.push(r.args[0]!);
+        res.end('ok');
+      });
+    });
+    leftovers.push(srv);
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const h = new HTTPHandler({ host: `127.0.0.1:${(srv.address() as net.AddressInfo).port}`, url: '/bulk', json: true, batchSize: 7, retries: 5, retryDelay: 5, maxBacklog: 1000 });
+    const lg = logger(h);
+    const N = 500;
+    const err = await captureStderr(async () => {
+      for (let i = 0; i < N; i++) lg.info('seq=%d', i);
+      await h.close();
+    });
+    srv.closeAllConnections?.();
+    await new Promise((r) => srv.close(r));
+    assert.equal(err, '');
+    assert.equal(h.failedCount, 0);
+    assert.deepEqual(got, Array.from({ length: N }, (_, i) => i));
+    assert.ok(requests > N / 7 + 10, `${requests} requests, a third of them reset`);
+  });
+});
+
+function runPythonSync(script: string): string[] {
+  const r = spawnSync('python3', ['-c', script], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return JSON.parse(r.stdout) as string[];
+}
