@@ -92,7 +92,7 @@ export function valueJson(v: unknown, maxDepth: number, maxLength = Infinity): s
       return v ? 'true' : 'false';
     case 'bigint':
       return `"${v.toString()}"`;
-    case 'object':
+    case 'object': {
       if (v === null) return 'null';
       let j: string | undefined;
       try {
@@ -101,6 +101,7 @@ export function valueJson(v: unknown, maxDepth: number, maxLength = Infinity): s
         j = JSON.stringify(prune(v, [], maxDepth - 1));
       }
       return j !== undefined && j.length > maxLength ? JSON.stringify(truncated(j, maxLength)) : j;
+    }
     default:
       return undefined;
   }

@@ -38,7 +38,8 @@ function asIndex(s: string): number {
     const d = decimalValue(ch.codePointAt(0)!);
     if (d < 0) return -1;
     acc = acc * 10 + d;
-    if (acc > 9223372036854775807) throw syntax('Too many decimal digits in format string');
+    // Python's limit is 2 ** 63 - 1 (Py_ssize_t); as a double that literal is 2 ** 63.
+    if (acc > 2 ** 63) throw syntax('Too many decimal digits in format string');
   }
   return acc;
 }
