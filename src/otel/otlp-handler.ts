@@ -94,6 +94,13 @@ export class OTLPHandler extends Handler {
   readonly #onBeforeExit = (): void => {
     if (this.#queue.length > 0 && this.#inflight === 0) this.#pump();
   };
+  /** Process exit: nothing more can be sent from this thread; say how much stays unsent. */
+  readonly #onExit = (): void => {
+    const unsent = this.#queue.length + this.#inflight;
+    if (unsent > 0 && !this._closed) {
+      this.handleError(null, new LoggingError(`OTLPHandler: ${unsent} record(s) not sent to ${this.settings.url.href} before the process exited`, 'ERR_LOGFLUME_DROPPED'));
+    }
+  };
 
   constructor(options: OTLPHandlerOptions & { level?: Level } = {}) {
     super(options.level ?? NOTSET);
@@ -104,6 +111,7 @@ export class OTLPHandler extends Handler {
     const secure = this.settings.url.protocol === 'https:';
     this.#agent = secure ? new https.Agent({ keepAlive: true, maxSockets: 1, ...this.settings.tls }) : new http.Agent({ keepAlive: true, maxSockets: 1 });
     process.on('beforeExit', this.#onBeforeExit);
+    process.on('exit', this.#onExit);
   }
 
   /** Records waiting to be sent (not counting the batch in flight). */
@@ -267,12 +275,9 @@ export class OTLPHandler extends Handler {
     return p;
   }
 
-  /** Process exit: nothing more can be sent from this thread; say how much stays unsent. */
+  /** Start sending the backlog now instead of at the batch timer (cannot wait for it: see flush()). */
   override flushSync(): void {
-    const unsent = this.#queue.length + this.#inflight;
-    if (unsent > 0 && !this.#abandon) {
-      this.handleError(null, new LoggingError(`OTLPHandler: ${unsent} record(s) not sent to ${this.settings.url.href} before the process exited`, 'ERR_LOGFLUME_DROPPED'));
-    }
+    if (this.#queue.length > 0) this.#pump();
   }
 
   /** Send the backlog (within `closeTimeout`), then drop and count what is left, and release the connection. */
@@ -280,6 +285,7 @@ export class OTLPHandler extends Handler {
     if (this._closed) return;
     this._closed = true;
     process.removeListener('beforeExit', this.#onBeforeExit);
+    process.removeListener('exit', this.#onExit);
     const pending = this.flush();
     let timer: NodeJS.Timeout | null = null;
     const timedOut = await Promise.race([pending.then(() => false), new Promise<boolean>((res) => (timer = setTimeout(() => res(true), this.settings.closeTimeout)))]);
