@@ -1,6 +1,8 @@
 import { Formatter, type FormatStyle, type FormatterOptions } from './formatter.js';
 import type { LogRecord } from './log-record.js';
 import { DEBUG, INFO, WARNING, ERROR, CRITICAL } from './levels.js';
+import { checkOptions, type OptionSpec } from './check-options.js';
+import { FORMATTER_OPTIONS } from './formatter.js';
 
 /** Where ColorFormatter looks to decide on colours: a stream's `isTTY`. */
 export interface TtyLike {
@@ -8,6 +10,9 @@ export interface TtyLike {
 }
 
 /** Options of {@link ColorFormatter}: Formatter's, plus colour control. */
+/** @internal the keys of ColorFormatterOptions (checked at construction; keep in step with the interface). */
+const COLOR_FORMATTER_OPTIONS: OptionSpec = { ...FORMATTER_OPTIONS, stream: 'any', colors: 'any', levelColors: 'object', env: 'object' };
+
 export interface ColorFormatterOptions extends FormatterOptions {
   /** Stream the output goes to; colours only when it is a TTY (default process.stderr, StreamHandler's default). */
   stream?: TtyLike | null;
@@ -60,6 +65,7 @@ export class ColorFormatter extends Formatter {
 
   constructor(options?: ColorFormatterOptions | string | null, datefmt?: string | null, style?: FormatStyle, validate?: boolean, defaults?: Record<string, unknown> | null) {
     const o: ColorFormatterOptions = typeof options === 'string' || options == null ? { fmt: options ?? null, datefmt, style, validate, defaults } : options;
+    if (new.target === ColorFormatter) checkOptions('ColorFormatter', o, COLOR_FORMATTER_OPTIONS);
     const st = o.style ?? '%';
     const useColors = ColorFormatter.shouldColor(o.stream === undefined ? process.stderr : o.stream, o.env ?? process.env, o.colors ?? 'auto');
     const fmt = o.fmt ?? (st === '%' ? DEFAULT_DEV_FORMAT : null);

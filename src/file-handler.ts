@@ -8,8 +8,12 @@ import { toNodeEncoding, applyErrors } from './internal/encoding.js';
 import { ConfigError } from './errors.js';
 import { getLevelName } from './levels.js';
 import type { LogRecord } from './log-record.js';
+import { checkOptions, type OptionSpec } from './check-options.js';
 
 /** Options of {@link FileHandler} (and the file handlers built on it). */
+/** @internal the keys of FileHandlerOptions (checked at construction; keep in step with the interface). */
+export const FILE_HANDLER_OPTIONS: OptionSpec = { mode: 'string', encoding: 'string', delay: 'boolean', errors: 'string', fileMode: 'integer', mkdir: 'boolean', buffered: 'boolean', bufferSize: 'integer' };
+
 export interface FileHandlerOptions {
   /** Python file mode: 'a' (default) or 'w'. */
   mode?: string;
@@ -58,6 +62,10 @@ export class FileHandler extends StreamHandler<FdWriter | null> {
     let opts: FileHandlerOptions;
     if (typeof mode === 'object' && mode !== null) opts = mode;
     else opts = { mode: mode ?? 'a', encoding, delay, errors };
+    if (new.target === FileHandler) checkOptions('FileHandler', opts, FILE_HANDLER_OPTIONS);
+    if (typeof filename !== 'string' && !(filename instanceof URL)) {
+      throw new ConfigError(`${new.target.name}: filename must be a path string or a file: URL, got ${typeof filename}`, { code: 'ERR_LOGFLUME_OPTION' });
+    }
     super(null);
     this.stream = null; // StreamHandler defaults to stderr; a delayed file has no stream yet
     const file = filename instanceof URL ? fileURLToPath(filename) : String(filename);

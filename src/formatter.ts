@@ -13,11 +13,15 @@ import { formatThrown } from './internal/exc-format.js';
 import { callerInfo, CALLER_FIELDS } from './internal/caller.js';
 import { ConfigError } from './errors.js';
 import { recordMessage } from './record-message.js';
+import { checkOptions, type OptionSpec } from './check-options.js';
 
 /** The three format styles of Python's logging. */
 export type FormatStyle = '%' | '{' | '$';
 
 /** Options of {@link Formatter}; positional arguments are accepted too, as in Python. */
+/** @internal the keys of FormatterOptions and their kinds (checked at construction; keep in step with the interface). */
+export const FORMATTER_OPTIONS: OptionSpec = { fmt: 'string', datefmt: 'string', style: ['%', '{', '$'], validate: 'boolean', defaults: 'object', escape: ['none', 'control'] };
+
 export interface FormatterOptions {
   fmt?: string | null;
   datefmt?: string | null;
@@ -80,7 +84,10 @@ export class Formatter {
   constructor(fmt?: string | null | FormatterOptions, datefmt?: string | null, style?: FormatStyle, validate?: boolean, defaults?: Record<string, unknown> | null) {
     let escape: FormatterOptions['escape'];
     if (fmt !== null && typeof fmt === 'object') {
+      if (new.target === Formatter) checkOptions('Formatter', fmt, FORMATTER_OPTIONS);
       ({ fmt, datefmt, style, validate, defaults, escape } = fmt);
+    } else if (fmt !== undefined && fmt !== null && typeof fmt !== 'string') {
+      throw new ConfigError(`Formatter: fmt must be a format string or an options object, got ${typeof fmt}`, { code: 'ERR_LOGFLUME_OPTION' });
     }
     if (escape !== undefined) {
       if (escape !== 'none' && escape !== 'control') throw new ConfigError(`escape must be 'none' or 'control' (got ${JSON.stringify(escape)})`, { code: 'ERR_LOGFLUME_FORMAT' });

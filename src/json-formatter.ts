@@ -1,6 +1,7 @@
 import { Formatter, type FormatStyle } from './formatter.js';
 import { LogRecord, RECORD_ATTRIBUTES, standardPrefixLength, hasOnlyStandardKeys } from './log-record.js';
 import { ConfigError } from './errors.js';
+import { checkOptions, type OptionSpec } from './check-options.js';
 import { errorToJson, objectLine, valueJson, keyJson, NEEDS_ESCAPE, DEFAULT_MAX_FIELD_LENGTH } from './json-formatter.serialize.js';
 import { Redactor, REMOVED, type RedactorOptions } from './redactor.js';
 import { applySerializer, globalSerializerMap, type Serializer } from './serializers.js';
@@ -10,6 +11,23 @@ import { recordMessage } from './record-message.js';
 export type JsonTimeFormat = 'iso' | 'epoch' | 'epochMillis' | 'asctime';
 
 /** Options of {@link JsonFormatter}. Every option is optional. */
+// the keys of JsonFormatterOptions, checked at construction: keep in step with the interface
+const JSON_FORMATTER_OPTIONS: OptionSpec = {
+  fields: 'array',
+  fmt: 'string',
+  style: ['%', '{', '$'],
+  datefmt: 'string',
+  rename: 'object',
+  time: ['iso', 'epoch', 'epochMillis', 'asctime'],
+  extra: 'boolean',
+  staticFields: 'object',
+  defaults: 'object',
+  maxDepth: 'integer',
+  redact: 'object',
+  serializers: 'object',
+  maxFieldLength: 'integer',
+};
+
 export interface JsonFormatterOptions {
   /**
    * Record attributes to emit, in this order. Default
@@ -175,6 +193,7 @@ export class JsonFormatter extends Formatter {
 
   constructor(options?: JsonFormatterOptions | string | null, datefmt?: string | null, style?: FormatStyle, validate?: boolean, defaults?: Record<string, unknown> | null) {
     const o: JsonFormatterOptions = typeof options === 'string' ? { fmt: options, datefmt, style, defaults } : { ...(options ?? {}) };
+    if (new.target === JsonFormatter && options !== null && typeof options === 'object') checkOptions('JsonFormatter', options, JSON_FORMATTER_OPTIONS);
     super({ fmt: o.fmt ?? null, datefmt: o.datefmt ?? null, style: o.style ?? '%', validate: validate ?? true });
     const time = o.time ?? 'iso';
     if (!['iso', 'epoch', 'epochMillis', 'asctime'].includes(time)) {

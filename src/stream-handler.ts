@@ -3,6 +3,7 @@ import { NOTSET, getLevelName, type Level } from './levels.js';
 import type { LogRecord } from './log-record.js';
 import { settings } from './internal/runtime.js';
 import { writeStderr } from './internal/report.js';
+import { ConfigError } from './errors.js';
 
 /**
  * What a StreamHandler writes to: a Node Writable, or any object with
@@ -46,6 +47,13 @@ export class StreamHandler<S extends WritableLike | null = WritableLike> extends
   #droppedReported = 0;
 
   constructor(stream?: S | null, level: Level = NOTSET) {
+    const given: unknown = stream;
+    if (given !== undefined && given !== null && (typeof given !== 'object' || typeof (given as { write?: unknown }).write !== 'function')) {
+      throw new ConfigError(
+        `${new.target.name}: stream must be a writable stream or an object with a write() method, got ${typeof given === 'string' ? JSON.stringify(given) : typeof given}${given === 'stdout' || given === 'stderr' ? ` (pass process.${given})` : ''}`,
+        { code: 'ERR_LOGFLUME_OPTION' },
+      );
+    }
     super(level);
     this.stream = (stream ?? (process.stderr as unknown as S));
     // guarded now, not only at the first write: a socket can fail before it is written to

@@ -3,6 +3,8 @@ import { ConfigError } from '../errors.js';
 import { applyErrors } from '../internal/encoding.js';
 import type { LogRecord } from '../log-record.js';
 import { nodeRotationFs, type RotationFs } from './rotation-fs.js';
+import { checkOptions, type OptionSpec } from '../check-options.js';
+import { FILE_HANDLER_OPTIONS } from '../file-handler.js';
 
 /** Turns the default name of a rotated file into the name to use (Python's `namer`). */
 export type Namer = (defaultName: string) => string;
@@ -15,6 +17,9 @@ export type Namer = (defaultName: string) => string;
 export type Rotator = (source: string, dest: string) => void | Promise<void>;
 
 /** Options shared by the rotating handlers. */
+/** @internal the keys of BaseRotatingHandlerOptions (checked by the subclasses; keep in step with the interface). */
+export const BASE_ROTATING_OPTIONS: OptionSpec = { ...FILE_HANDLER_OPTIONS, namer: 'function', rotator: 'function', fs: 'object' };
+
 export interface BaseRotatingHandlerOptions extends FileHandlerOptions {
   /** Initial `namer` attribute. */
   namer?: Namer | null;
@@ -52,6 +57,7 @@ export class BaseRotatingHandler extends FileHandler {
    * overrides may use them).
    */
   constructor(filename: string | URL, mode: string, options: BaseRotatingHandlerOptions = {}) {
+    if (new.target === BaseRotatingHandler) checkOptions('BaseRotatingHandler', options, BASE_ROTATING_OPTIONS);
     super(filename, { ...options, mode, delay: true });
     this.delay = options.delay ?? false;
     this.namer = options.namer ?? null;

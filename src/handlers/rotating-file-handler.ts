@@ -1,9 +1,12 @@
 import * as path from 'node:path';
-import { BaseRotatingHandler, type BaseRotatingHandlerOptions } from './base-rotating-handler.js';
+import { BaseRotatingHandler, BASE_ROTATING_OPTIONS, type BaseRotatingHandlerOptions } from './base-rotating-handler.js';
+import { checkOptions, type OptionSpec } from '../check-options.js';
 import type { FdWriter } from '../internal/fd-writer.js';
 import type { LogRecord } from '../log-record.js';
 
 /** Options of {@link RotatingFileHandler}. */
+const ROTATING_OPTIONS: OptionSpec = { ...BASE_ROTATING_OPTIONS, maxBytes: 'integer', backupCount: 'integer' };
+
 export interface RotatingFileHandlerOptions extends BaseRotatingHandlerOptions {
   /** Roll over before a write would bring the file to this many bytes; 0 (default) never. */
   maxBytes?: number;
@@ -37,6 +40,7 @@ export class RotatingFileHandler extends BaseRotatingHandler {
   constructor(filename: string | URL, mode?: string | RotatingFileHandlerOptions, maxBytes = 0, backupCount = 0, encoding?: string | null, delay?: boolean, errors?: string | null) {
     const opts: RotatingFileHandlerOptions =
       typeof mode === 'object' && mode !== null ? mode : { mode: mode ?? 'a', maxBytes, backupCount, encoding, delay, errors };
+    if (new.target === RotatingFileHandler) checkOptions('RotatingFileHandler', opts, ROTATING_OPTIONS);
     const max = opts.maxBytes ?? 0;
     super(filename, max > 0 ? 'a' : (opts.mode ?? 'a'), opts);
     this.maxBytes = max;

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
-import { BaseRotatingHandler, type BaseRotatingHandlerOptions } from './base-rotating-handler.js';
+import { BaseRotatingHandler, BASE_ROTATING_OPTIONS, type BaseRotatingHandlerOptions } from './base-rotating-handler.js';
+import { checkOptions, type OptionSpec } from '../check-options.js';
 import { strftime } from '../internal/time/index.js';
 import type { LogRecord } from '../log-record.js';
 import {
@@ -7,13 +8,14 @@ import {
   normalizeAtTime,
   computeRolloverTime,
   rolloverNameTime,
-  nextRolloverAfter,
   selectFilesToDelete,
   type AtTime,
   type RolloverParams,
 } from './timed-rotating-file-handler.compute.js';
 
 /** Options of {@link TimedRotatingFileHandler}. */
+const TIMED_OPTIONS: OptionSpec = { ...BASE_ROTATING_OPTIONS, when: 'string', interval: 'number', backupCount: 'integer', utc: 'boolean', atTime: 'any' };
+
 export interface TimedRotatingFileHandlerOptions extends Omit<BaseRotatingHandlerOptions, 'mode'> {
   /** S, M, H, D, midnight or W0–W6 (Monday = 0), case-insensitive; default 'h'. */
   when?: string;
@@ -34,8 +36,9 @@ export interface TimedRotatingFileHandlerOptions extends Omit<BaseRotatingHandle
  * of the interval formatted with `suffix` (`%Y-%m-%d_%H-%M-%S` or its leading
  * part), and with `backupCount` > 0 the oldest files matching this handler's
  * own pattern are deleted. The first boundary counts from the existing file's
- * modification time. Local-time boundaries follow the process TZ, DST included,
- * exactly as CPython computes them.
+ * modification time. Local-time boundaries follow the process TZ on the wall clock,
+ * DST included; unlike CPython 3.11, a rollover never deletes or overwrites an
+ * earlier rotated file (see docs/python-mapping.md).
  *
  * The per-record check is one comparison against `rolloverAt` (a clock read,
  * no syscall).
@@ -74,6 +77,7 @@ export class TimedRotatingFileHandler extends BaseRotatingHandler {
   ) {
     const opts: TimedRotatingFileHandlerOptions =
       typeof when === 'object' && when !== null ? when : { when: when ?? 'h', interval, backupCount, encoding, delay, utc, atTime, errors };
+    if (new.target === TimedRotatingFileHandler) checkOptions('TimedRotatingFileHandler', opts, TIMED_OPTIONS);
     super(filename, 'a', opts);
     const spec = parseWhen(opts.when ?? 'h');
     this.when = spec.when;
@@ -99,8 +103,10 @@ export class TimedRotatingFileHandler extends BaseRotatingHandler {
   }
 
   /**
-   * The next rollover after `currentTime` (whole seconds), identical to
-   * CPython 3.11 for the same attributes and TZ. Override to schedule differently.
+   * The next rollover strictly after `currentTime` (whole seconds): CPython 3.11's
+   * result wherever no DST change or multi-day midnight/W interval is involved, and the
+   * wall-clock-correct time (as CPython ≥ 3.12.3 after gh-88352) where 3.11 is off by an
+   * hour or a day. Override to schedule differently.
    */
   computeRollover(currentTime: number): number {
     return computeRolloverTime(currentTime, this.#params());
@@ -135,7 +141,10 @@ export class TimedRotatingFileHandler extends BaseRotatingHandler {
 
   /**
    * Rotate to `app.log.<start of interval>`, delete what retention selects,
-   * reopen (unless `delay`) and schedule the next rollover.
+   * reopen (unless `delay`) and schedule the next rollover. A rotated file is never
+   * overwritten: when the name is taken (the repeated hour of a DST fall-back, another
+   * process, a clock set back) the file goes to the first free `<name>.1`, `<name>.2`, …
+   * (Python 3.11 deletes the earlier file; 3.13 skips the rollover).
    */
   override doRollover(): void {
     const s = this.stream;
@@ -143,13 +152,20 @@ export class TimedRotatingFileHandler extends BaseRotatingHandler {
     s?.close();
     const currentTime = this._time();
     const p = this.#params();
-    const dfn = this.rotationFilename(`${this.baseFilename}.${strftime(this.suffix, rolloverNameTime(this.rolloverAt, currentTime, p))}`);
-    if (this._fs.exists(dfn)) this._fs.unlink(dfn);
+    const base = `${this.baseFilename}.${strftime(this.suffix, rolloverNameTime(this.rolloverAt, p))}`;
+    let dfn = this.rotationFilename(base);
+    for (let n = 1; this._fs.exists(dfn); n++) {
+      if (n > MAX_SAME_NAME) throw new Error(`TimedRotatingFileHandler: ${MAX_SAME_NAME} rotated files already named ${base}[.N]; not rotating`);
+      dfn = this.rotationFilename(`${base}.${n}`);
+    }
     this._rotate(this.baseFilename, dfn);
     if (this.backupCount > 0) {
-      for (const f of this.getFilesToDelete()) this._fs.unlink(f);
+      for (const f of this.getFilesToDelete()) if (f !== dfn) this._fs.unlink(f);
     }
     if (!this.delay) this.stream = this._open();
-    this.rolloverAt = nextRolloverAfter(currentTime, this.computeRollover(currentTime), p);
+    this.rolloverAt = this.computeRollover(currentTime);
   }
 }
+
+/** Bound of the `.N` search for a free rotated name; past it the rollover fails (reported via handleError, the record still goes to the current file). */
+const MAX_SAME_NAME = 10000;

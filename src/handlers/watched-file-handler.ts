@@ -4,6 +4,8 @@ import { ConfigError } from '../errors.js';
 import type { FdWriter } from '../internal/fd-writer.js';
 import type { LogRecord } from '../log-record.js';
 import { nodeRotationFs, type RotationFs } from './rotation-fs.js';
+import { checkOptions } from '../check-options.js';
+import { FILE_HANDLER_OPTIONS } from '../file-handler.js';
 
 /** Options of {@link WatchedFileHandler}. */
 export interface WatchedFileHandlerOptions extends FileHandlerOptions {
@@ -35,6 +37,7 @@ export class WatchedFileHandler extends FileHandler {
 
   constructor(filename: string | URL, mode?: string | WatchedFileHandlerOptions, encoding?: string | null, delay?: boolean, errors?: string | null) {
     const opts: WatchedFileHandlerOptions = typeof mode === 'object' && mode !== null ? mode : { mode: mode ?? 'a', encoding, delay, errors };
+    if (new.target === WatchedFileHandler) checkOptions('WatchedFileHandler', opts, { ...FILE_HANDLER_OPTIONS, fs: 'object' });
     super(filename, { ...opts, delay: true });
     this.delay = opts.delay ?? false;
     this.#fs = opts.fs ?? nodeRotationFs;
