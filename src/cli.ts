@@ -12,6 +12,7 @@ import { LogRecordReceiver, type LogRecordReceiverOptions } from './handlers/log
 import type { WireFormat } from './handlers/wire/record-dict.js';
 
 const HELP = `Usage: logflume serve [options]
+       node app.js | logflume pretty [options]   (see logflume pretty --help)
 
 Receive log records sent by SocketHandler (TCP, Unix) and DatagramHandler (UDP)
 — logflume's or CPython's stock logging.handlers — and hand each to the local
@@ -34,7 +35,14 @@ Safety:
   --max-frame-size BYTES  largest record accepted (default 1048576)
   --max-connections N     simultaneous connections (default 128)
   --read-timeout MS       time a started record may take to arrive (default 10000)
-  --idle-timeout MS       close connections silent this long (default 0 = never)
+  --idle-timeout MS       close connections silent this long (default 600000;
+                          0 = never)
+  --max-message-expansion N  merge a record's msg % args only while the result
+                          stays within N × its frame size + 4096 (default 4)
+  --max-loggers N         loggers created for received names (default 1000)
+  --max-logger-depth N    dots in a name that gets its own logger (default 16);
+                          past either, records go to the nearest existing
+                          ancestor logger and are counted
   --hmac-key-file FILE    require HMAC-SHA256-signed frames, key read from FILE
                           (or set LOGFLUME_HMAC_KEY); senders use the same key
   --formats LIST          accepted payloads: compact,json,pickle (default all;
@@ -80,7 +88,12 @@ export async function main(argv: string[]): Promise<LogRecordReceiver | null> {
     process.stdout.write(HELP);
     return null;
   }
-  if (command !== 'serve') throw new UsageError(`unknown command ${command} (try: logflume serve --help)`);
+  if (command === 'pretty') {
+    const { runPretty } = await import('./pretty/cli.js');
+    await runPretty(rest);
+    return null;
+  }
+  if (command !== 'serve') throw new UsageError(`unknown command ${command} (try: logflume serve --help, logflume pretty --help)`);
   const { values } = parseArgs({
     args: rest,
     strict: true,
@@ -98,6 +111,9 @@ export async function main(argv: string[]): Promise<LogRecordReceiver | null> {
       'hmac-key-file': { type: 'string' },
       formats: { type: 'string' },
       'drain-timeout': { type: 'string' },
+      'max-message-expansion': { type: 'string' },
+      'max-loggers': { type: 'string' },
+      'max-logger-depth': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -124,6 +140,12 @@ export async function main(argv: string[]): Promise<LogRecordReceiver | null> {
   if (idleTimeout !== undefined) opts.idleTimeout = idleTimeout;
   const drainTimeout = num('drain-timeout', 'drain-timeout');
   if (drainTimeout !== undefined) opts.drainTimeout = drainTimeout;
+  const expansion = num('max-message-expansion', 'max-message-expansion');
+  if (expansion !== undefined) opts.maxMessageExpansion = expansion;
+  const maxLoggers = num('max-loggers', 'max-loggers');
+  if (maxLoggers !== undefined) opts.maxLoggers = maxLoggers;
+  const maxLoggerDepth = num('max-logger-depth', 'max-logger-depth');
+  if (maxLoggerDepth !== undefined) opts.maxLoggerDepth = maxLoggerDepth;
   if (values.formats) opts.formats = values.formats.split(',').map((s) => s.trim()) as WireFormat[];
   if (values['hmac-key-file']) opts.hmacKey = readFileSync(values['hmac-key-file']).toString('utf8').replace(/\r?\n$/, '');
   else if (process.env.LOGFLUME_HMAC_KEY) opts.hmacKey = process.env.LOGFLUME_HMAC_KEY;

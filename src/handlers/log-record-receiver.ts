@@ -2,6 +2,7 @@ import * as net from 'node:net';
 import * as dgram from 'node:dgram';
 import { existsSync, unlinkSync, statSync } from 'node:fs';
 import type { LogRecord } from '../log-record.js';
+import type { Logger } from '../logger.js';
 import { getLogger } from '../api.js';
 import { ConfigError } from '../errors.js';
 import { writeStderr } from '../internal/report.js';
@@ -11,6 +12,8 @@ import { TAG_BYTES, toKey, verify, type HmacKey } from './wire/hmac.js';
 import { decodePayload, WIRE_FORMATS, type DecodeOptions, type WireFormat } from './wire/record-dict.js';
 import { COMPACT_MAGIC, CompactDecoder } from './wire/compact-record.js';
 import { recordFromDict } from './wire/record-rebuild.js';
+import { mergeReceivedArgs } from './wire/message-budget.js';
+import { LoggerRouter } from './wire/logger-routing.js';
 
 /** Options of LogRecordReceiver (and `logflume serve`). */
 export interface LogRecordReceiverOptions {
@@ -24,12 +27,38 @@ export interface LogRecordReceiverOptions {
   host?: string;
   /** Largest payload accepted, bytes (default 1 MiB); a larger length prefix closes the connection at once. */
   maxFrameSize?: number;
-  /** Most simultaneous TCP + Unix connections (default 128); more are refused and counted. */
+  /**
+   * Most simultaneous TCP + Unix connections (default 128). At the limit a new
+   * connection takes the place of the one idle longest (idle ≥ 1 s; counted in
+   * `evictedConnections`); when none is, it is refused: the receiver writes one
+   * refusal line to it and closes it, counts it in `rejectedConnections` and
+   * reports it.
+   */
   maxConnections?: number;
   /** Milliseconds a started frame may take to arrive completely (default 10 000); a stalled peer is disconnected. */
   readTimeout?: number;
-  /** Milliseconds a connection may stay silent (default 0: no limit, senders keep connections open). */
+  /** Milliseconds a connection may stay silent before it is closed (default 600 000 = 10 min; 0: no limit). */
   idleTimeout?: number;
+  /**
+   * A record that still carries `args` is merged here (`msg % args`, once,
+   * before any handler sees it) only while the merged message is sure to stay
+   * within this many times the frame's size plus 4096 characters (default 4);
+   * past that, and when the merge fails, `msg` stays the template, the
+   * arguments are kept as data in `unmerged_args`, and the record is counted
+   * in `unmergedRecords`.
+   */
+  maxMessageExpansion?: number;
+  /** Most loggers created for names received from the network (default 1000); see `maxLoggerDepth`. */
+  maxLoggers?: number;
+  /**
+   * Most dots in a received name that gets a logger of its own (default 16).
+   * A record whose name is past this, `maxLoggerNameLength` or `maxLoggers`
+   * goes to the nearest existing ancestor logger (its `name` unchanged) and is
+   * counted in `fallbackRecords` and reported.
+   */
+  maxLoggerDepth?: number;
+  /** Longest received name that gets a logger of its own (default 256 characters). */
+  maxLoggerNameLength?: number;
   /** Shared key: only frames with a valid HMAC-SHA256 tag are accepted. */
   hmacKey?: HmacKey | null;
   /** Payload encodings accepted (default all three: compact, json, pickle; pickle is decoded as data only). */
@@ -56,6 +85,14 @@ export interface ReceiverStats {
   rejectedConnections: number;
   handlerErrors: number;
   suppressedReports: number;
+  /** Idle connections closed to make room for a new one at `maxConnections`. */
+  evictedConnections: number;
+  /** Records delivered with their arguments unmerged (see `maxMessageExpansion`). */
+  unmergedRecords: number;
+  /** Loggers created for received names. */
+  loggersCreated: number;
+  /** Records routed to an ancestor logger because their name was past a logger limit. */
+  fallbackRecords: number;
   /** Most bytes ever buffered for one connection (bounded by maxFrameSize + header + one read). */
   maxBuffered: number;
 }
@@ -94,6 +131,10 @@ export class LogRecordReceiver {
     rejectedConnections: 0,
     handlerErrors: 0,
     suppressedReports: 0,
+    evictedConnections: 0,
+    unmergedRecords: 0,
+    loggersCreated: 0,
+    fallbackRecords: 0,
     maxBuffered: 0,
   };
   #key: Buffer | null;
@@ -108,6 +149,12 @@ export class LogRecordReceiver {
   #closing: Promise<void> | null = null;
   #decodeOptions: DecodeOptions;
   #compact: CompactDecoder | null;
+  #router: LoggerRouter;
+  #expansion: number;
+  #maxConnections: number;
+  #idleTimeout: number;
+  /** When each open connection last received bytes (for eviction at maxConnections). */
+  #lastData = new Map<net.Socket, number>();
 
   constructor(options: LogRecordReceiverOptions = {}) {
     this.options = { ...options };
@@ -116,10 +163,14 @@ export class LogRecordReceiver {
     if (!Number.isInteger(maxFrame) || maxFrame < 64 || maxFrame > 0x7fffffff) throw new ConfigError(`LogRecordReceiver: maxFrameSize must be an integer 64–2147483647, got ${String(maxFrame)}`);
     this.#maxFrame = maxFrame;
     this.#decodeOptions = { ...(options.formats ? { formats: options.formats } : {}), maxDepth: options.maxDepth ?? 32 };
-    for (const k of ['maxConnections', 'readTimeout', 'idleTimeout', 'drainTimeout'] as const) {
+    for (const k of ['maxConnections', 'readTimeout', 'idleTimeout', 'drainTimeout', 'maxMessageExpansion', 'maxLoggers', 'maxLoggerDepth', 'maxLoggerNameLength'] as const) {
       const v = options[k];
       if (v !== undefined && (!Number.isFinite(v) || v < 0)) throw new ConfigError(`LogRecordReceiver: ${k} must be a non-negative number, got ${String(v)}`);
     }
+    this.#expansion = options.maxMessageExpansion ?? 4;
+    this.#maxConnections = options.maxConnections ?? 128;
+    this.#idleTimeout = options.idleTimeout ?? 600_000;
+    this.#router = new LoggerRouter({ maxLoggers: options.maxLoggers ?? 1000, maxDepth: options.maxLoggerDepth ?? 16, maxLength: options.maxLoggerNameLength ?? 256 });
     for (const f of options.formats ?? []) if (!WIRE_FORMATS.includes(f)) throw new ConfigError(`LogRecordReceiver: formats: unknown format ${String(f)}`);
     this.#compact = options.formats && !options.formats.includes('compact') ? null : new CompactDecoder(options.maxDepth ?? 32);
     try {
@@ -173,15 +224,56 @@ export class LogRecordReceiver {
   }
 
   #makeServer(): net.Server {
-    const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: false }, (sock) => this.#onConnection(sock));
-    server.maxConnections = this.options.maxConnections ?? 128;
-    server.on('drop', () => {
-      this.stats.rejectedConnections++;
-      this.reportProtocolError('listener', new Error(`connection refused: maxConnections (${server.maxConnections}) reached`));
-    });
+    // The connection limit is kept here, not by server.maxConnections: Node
+    // closes such a connection without a word after the sender's first writes
+    // were accepted by the kernel, so the sender never learns its records are lost.
+    const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: false }, (sock) => this.#admit(sock));
     server.on('error', (err) => this.reportProtocolError('listener', err));
     this.#servers.push(server);
     return server;
+  }
+
+  /** Take a new connection: within maxConnections, in place of the longest-idle one, or refused with a notice. */
+  #admit(sock: net.Socket): void {
+    if (this.#sockets.size >= this.#maxConnections) {
+      const idle = this.#longestIdle();
+      if (idle !== null) {
+        this.stats.evictedConnections++;
+        this.#sockets.delete(idle); // its slot is free now; 'close' still updates activeConnections
+        idle.end();
+        idle.destroySoon();
+      } else return this.#refuse(sock);
+    }
+    this.#onConnection(sock);
+  }
+
+  /** The connection silent longest, if it has been silent for 1 s or more. */
+  #longestIdle(): net.Socket | null {
+    let best: net.Socket | null = null;
+    let bestAt = Date.now() - 1000;
+    for (const [sock, at] of this.#lastData) {
+      // strictly older than the best so far: on a tie the first connected (Map order) goes
+      if ((best === null ? at <= bestAt : at < bestAt) && this.#sockets.has(sock)) {
+        best = sock;
+        bestAt = at;
+      }
+    }
+    return best;
+  }
+
+  /** Refuse a connection visibly: one line the sender can read, then the close; counted and reported. */
+  #refuse(sock: net.Socket): void {
+    this.stats.rejectedConnections++;
+    const peer = sock.remoteAddress ? `tcp ${sock.remoteAddress}:${sock.remotePort}` : 'unix';
+    this.reportProtocolError(peer, new Error(`connection refused: maxConnections (${this.#maxConnections}) reached`), 'nothing it sends is read');
+    sock.on('error', () => {
+      /* the sender may reset first */
+    });
+    sock.on('data', () => {
+      /* not read: the refusal line tells the sender */
+    });
+    sock.end(REFUSED_LINE);
+    setTimeout(() => sock.destroy(), 1000).unref();
   }
 
   #onConnection(sock: net.Socket): void {
@@ -201,14 +293,16 @@ export class LogRecordReceiver {
       this.reportProtocolError(peer, err);
       sock.destroy();
     };
-    if (this.options.idleTimeout) {
-      sock.setTimeout(this.options.idleTimeout, () => {
+    if (this.#idleTimeout > 0) {
+      sock.setTimeout(this.#idleTimeout, () => {
         this.stats.timeouts++;
-        fail(new Error(`idle for ${this.options.idleTimeout} ms`));
+        fail(new Error(`idle for ${this.#idleTimeout} ms`));
       });
     }
     const onFrame = (buf: Buffer, start: number, end: number): void => this.#onFrame(buf, start, end);
+    this.#lastData.set(sock, Date.now());
     sock.on('data', (chunk: Buffer) => {
+      this.#lastData.set(sock, Date.now());
       let frames: number;
       try {
         frames = dec.pushEach(chunk, onFrame);
@@ -243,6 +337,7 @@ export class LogRecordReceiver {
       clearFrameTimer();
       this.stats.activeConnections--;
       this.#sockets.delete(sock);
+      this.#lastData.delete(sock);
     });
   }
 
@@ -269,6 +364,8 @@ export class LogRecordReceiver {
       // Same result as makeLogRecord(sanitizeRecordDict(dict)), without the intermediate copy.
       record = payload[0] === COMPACT_MAGIC && this.#compact !== null ? this.#compact.decode(payload) : recordFromDict(decodePayload(payload, this.#decodeOptions));
     }
+    const args = record.args as unknown;
+    if (args !== null && args !== undefined) this.#mergeArgs(record, end - start);
     this.stats.records++;
     try {
       this.handleLogRecord(record);
@@ -280,13 +377,46 @@ export class LogRecordReceiver {
   }
 
   /**
+   * Merge a received record's arguments into its message once, here, when
+   * the result is sure to fit `maxMessageExpansion`; otherwise (or when the
+   * merge fails) keep the template as `msg` and the arguments as data.
+   * SocketHandlers (ours and CPython's) send merged messages, so only a
+   * hand-made frame gets here.
+   */
+  #mergeArgs(record: LogRecord, frameBytes: number): void {
+    const limit = this.#expansion * frameBytes + 4096;
+    const why = mergeReceivedArgs(record, limit);
+    if (why === null) return;
+    this.stats.unmergedRecords++;
+    this.reportProtocolError(`record ${JSON.stringify(record.name.slice(0, 80))}`, new Error(`arguments kept unmerged: ${why} (limit: maxMessageExpansion ${this.#expansion} × ${frameBytes}-byte frame + 4096)`), 'record delivered with msg as sent');
+  }
+
+  /**
    * Dispatch a rebuilt record (the cookbook's `handleLogRecord`): to
-   * `getLogger(logname ?? record.name).handle(record)`. Override to route
+   * `loggerFor(logname ?? record.name).handle(record)`. Override to route
    * records elsewhere.
    */
   handleLogRecord(record: LogRecord): void {
-    const name = this.logname ?? record.name;
-    getLogger(name).handle(record);
+    if (this.logname !== null) getLogger(this.logname).handle(record);
+    else this.loggerFor(record.name).handle(record);
+  }
+
+  /**
+   * The local logger for a received name: an existing logger as it is; a new
+   * one while `maxLoggers`, `maxLoggerDepth` and `maxLoggerNameLength` allow;
+   * past them the nearest existing ancestor (counted in `fallbackRecords`,
+   * reported).
+   */
+  loggerFor(name: string): Logger {
+    const r = this.#router;
+    const before = r.created;
+    const logger = r.resolve(name);
+    if (r.created !== before) this.stats.loggersCreated = r.created;
+    if (r.refused !== null) {
+      this.stats.fallbackRecords++;
+      this.reportProtocolError(`record ${JSON.stringify(name.slice(0, 80))}${name.length > 80 ? '…' : ''}`, new Error(`no logger created for this name (${r.refused} reached)`), `routed to logger '${logger.name}'`);
+    }
+    return logger;
   }
 
   /**
@@ -349,6 +479,9 @@ export class LogRecordReceiver {
     }
   }
 }
+
+/** What a refused connection reads before the close (one line, so any client can show it). */
+export const REFUSED_LINE = 'logflume receiver: connection refused: maxConnections reached; nothing sent on this connection was read\n';
 
 function firstLine(e: unknown): string {
   if (e instanceof Error) return `${e.name}: ${e.message}`;

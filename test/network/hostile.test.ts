@@ -112,15 +112,16 @@ test('LogRecordReceiver – a slowloris peer trickling one frame is cut off afte
   await goodSenderStillServed();
 });
 
-test('LogRecordReceiver – connections beyond maxConnections are refused and counted; service resumes', async () => {
+test('LogRecordReceiver – connections beyond maxConnections are refused (or take the place of an idle one) and counted; service resumes', async () => {
   const idle: net.Socket[] = [];
-  const rejected = rx.stats.rejectedConnections;
+  const rejected = rx.stats.rejectedConnections + rx.stats.evictedConnections;
   for (let i = 0; i < 12; i++) {
     const s = net.connect(port, '127.0.0.1');
     s.on('error', () => {});
     idle.push(s);
   }
-  await waitFor(() => rx.stats.rejectedConnections >= rejected + 5, 15_000, 'refusals');
+  // 12 new peers, 7 free places: 5 are refused, or 4 when the good sender's connection had been idle for a second and made room.
+  await waitFor(() => rx.stats.rejectedConnections + rx.stats.evictedConnections >= rejected + 5, 15_000, 'refusals');
   assert.ok(rx.stats.activeConnections <= 8);
   for (const s of idle) s.destroy();
   await waitFor(() => rx.stats.activeConnections === 1, 15_000, 'idle peers gone');
