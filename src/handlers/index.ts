@@ -1,3 +1,8 @@
+/**
+ * logflume/handlers — Python's `logging.handlers`: rotating and watched files,
+ * sockets, datagrams, syslog, HTTP, SMTP, memory buffering and queues. The
+ * wire codecs behind the socket handlers are in `logflume/wire`.
+ */
 export { WatchedFileHandler, type WatchedFileHandlerOptions } from './watched-file-handler.js';
 export { BaseRotatingHandler, type BaseRotatingHandlerOptions, type Namer, type Rotator } from './base-rotating-handler.js';
 export { RotatingFileHandler, type RotatingFileHandlerOptions } from './rotating-file-handler.js';
@@ -9,14 +14,13 @@ export { SocketHandler, type SocketHandlerOptions, type SocketBacklogOptions } f
 export { DatagramHandler, type DatagramHandlerOptions } from './datagram-handler.js';
 export { LogRecordReceiver, type LogRecordReceiverOptions, type ReceiverStats, type ReceiverAddresses } from './log-record-receiver.js';
 export { ProtocolError } from './wire/errors.js';
-export { FrameDecoder, encodeFrame } from './wire/frame.js';
-export { pickleDumps, pickleLoads, type PlainValue, type PickleLimits } from './wire/pickle.js';
-export { decodePayload, encodePayload, recordToDict, sanitizeRecordDict, type WireFormat, type DecodeOptions } from './wire/record-dict.js';
+export type { PlainValue, PickleLimits } from './wire/pickle.js';
+export type { WireFormat, DecodeOptions } from './wire/record-dict.js';
 export { Queue, Full, Empty, type QueueOptions, type OverflowPolicy } from './queue.js';
 export { QueueHandler, type QueueLike } from './queue-handler.js';
 export { QueueListener, type QueueListenerOptions, type DequeueLike } from './queue-listener.js';
 export { WorkerQueueListener, type WorkerQueueListenerOptions } from './worker-queue-listener.js';
-export { RingProducer, type QueueDescriptor, type RingOptions, type RingOverflow } from './queue/ring-buffer.js';
+export type { QueueDescriptor, RingOptions, RingOverflow } from './queue/ring-buffer.js';
 export type { HandlerSpec, ModuleHandlerSpec, DictHandlerSpec } from './queue/specs.js';
 export { BufferingHandler } from './buffering-handler.js';
 export { MemoryHandler, type MemoryHandlerOptions, type HandlerLike } from './memory-handler.js';
