@@ -26,6 +26,18 @@ export { BufferingHandler } from './buffering-handler.js';
 export { MemoryHandler, type MemoryHandlerOptions, type HandlerLike } from './memory-handler.js';
 export { SysLogHandler, type SysLogHandlerOptions, type SyslogAddress, type SyslogSocktype } from './sys-log-handler.js';
 export { type SyslogFormat, type SyslogFraming } from './sys-log-handler.format.js';
+export {
+  SYSLOG_UDP_PORT,
+  SYSLOG_TCP_PORT,
+  SYSLOG_TLS_PORT,
+  DEFAULT_TCP_LOGGING_PORT,
+  DEFAULT_UDP_LOGGING_PORT,
+  DEFAULT_HTTP_LOGGING_PORT,
+  DEFAULT_SOAP_LOGGING_PORT,
+  ST_DEV,
+  ST_INO,
+  ST_MTIME,
+} from './constants.js';
 export { HTTPHandler, type HTTPHandlerOptions, type HTTPContext } from './http-handler.js';
 export { SMTPHandler, type SMTPHandlerOptions } from './smtp-handler.js';
 export { NTEventLogHandler, type NTEventLogHandlerOptions, type NTEvent } from './nt-event-log-handler.js';

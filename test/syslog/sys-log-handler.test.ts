@@ -229,6 +229,103 @@ describe('SysLogHandler – RFC formats, framing, limits', { timeout: 60_000 }, 
     void h.close();
   });
 
+  test('SysLogHandler.makeMessage() – default maxMessageSize 8192: a 70 KiB message is cut, marked, counted and reported', async () => {
+    const h = new SysLogHandler({ address: ['127.0.0.1', 9], socktype: 'stream', format: 'rfc5424', hostname: 'h', appName: 'a', procid: 1 });
+    const r = rec();
+    r.msg = 'é'.repeat(35 * 1024);
+    let b!: Buffer;
+    const err = await captureStderr(() => {
+      b = h.makeMessage(r);
+    });
+    const sp = b.indexOf(0x20);
+    const len = Number(b.subarray(0, sp).toString());
+    assert.equal(len, b.length - sp - 1);
+    assert.ok(len <= 8192 && len > 8100, `message of ${len} bytes`);
+    const text = b.subarray(sp + 1).toString('utf8');
+    assert.match(text, /^<14>1 \S+ h a 1 - - (é)+\[truncated from \d+ bytes\]$/);
+    assert.equal(Number(/from (\d+) bytes/.exec(text)![1]), Buffer.byteLength(text.slice(0, text.indexOf('é'))) + 70 * 1024);
+    assert.equal(h.truncatedCount, 1);
+    assert.match(err, /a \d+-byte message was cut to maxMessageSize \(8192\)/);
+    const big = new SysLogHandler({ address: ['127.0.0.1', 9], maxMessageSize: Infinity });
+    assert.equal(big.makeMessage(r).length, 4 + 70 * 1024 + 1);
+    await h.close();
+    await big.close();
+  });
+
+  test('SysLogHandler() – framing defaults: none for Python\'s format, octet counting for RFC formats over TCP/TLS, LF on Unix streams', async () => {
+    const cases: [ConstructorParameters<typeof SysLogHandler>[0], string, boolean][] = [
+      [{ address: ['127.0.0.1', 9], socktype: 'stream' }, 'none', true],
+      [{ address: ['127.0.0.1', 9], socktype: 'stream', format: 'rfc5424' }, 'octet-counting', false],
+      [{ address: ['127.0.0.1', 9], socktype: 'stream', format: 'rfc3164' }, 'octet-counting', false],
+      [{ address: ['127.0.0.1', 9], tls: true, format: 'rfc5424' }, 'octet-counting', false],
+      [{ address: '/tmp/x.sock', socktype: 'stream', format: 'rfc5424' }, 'lf', false],
+      [{ address: ['127.0.0.1', 9], socktype: 'stream', format: 'rfc5424', framing: 'none' }, 'none', false],
+    ];
+    for (const [o, framing, nul] of cases) {
+      const h = new SysLogHandler(o);
+      assert.equal(h.framing, framing, JSON.stringify(o));
+      assert.equal(h.append_nul, nul);
+      await h.close();
+    }
+  });
+
+  test("SysLogHandler.mapPriority() – a subclass's own priority_map (static or instance) is used, as Python's self.priority_map", async () => {
+    const py = runPython<number[]>(
+      `import json, logging.handlers as H
+class S(H.SysLogHandler):
+    priority_map = {'INFO': 'emerg', 'WARNING': 'debug'}
+h = S(('127.0.0.1', 9))
+i = H.SysLogHandler(('127.0.0.1', 9)); i.priority_map = {'DEBUG': 'alert'}
+print(json.dumps([h.encodePriority(h.facility, h.mapPriority(n)) for n in ('INFO', 'WARNING', 'ERROR', 'CUSTOM')] + [i.encodePriority(i.facility, i.mapPriority(n)) for n in ('DEBUG', 'INFO')]))`,
+      null,
+    );
+    class S extends SysLogHandler {
+      static override readonly priority_map = { INFO: 'emerg', WARNING: 'debug' };
+    }
+    const h = new S(['127.0.0.1', 9]);
+    const i = new SysLogHandler(['127.0.0.1', 9]);
+    (i as unknown as { priority_map: Record<string, string> }).priority_map = { DEBUG: 'alert' };
+    const ours = [...['INFO', 'WARNING', 'ERROR', 'CUSTOM'].map((n) => h.encodePriority(h.facility, h.mapPriority(n))), ...['DEBUG', 'INFO'].map((n) => i.encodePriority(i.facility, i.mapPriority(n)))];
+    assert.deepEqual(ours, py);
+    const r = rec();
+    assert.equal(h.makeMessage(r).toString(), '<8>hello ✓\0');
+    await h.close();
+    await i.close();
+  });
+
+  test("SysLogHandler – unknown facility or priority: the error carries Python's KeyError text", async () => {
+    const py = runPython<string[]>(
+      `import json, logging.handlers as H
+h = H.SysLogHandler(('127.0.0.1', 9))
+out = []
+for f, p in (('nope', 'info'), ('user', 'loud')):
+    try: h.encodePriority(f, p)
+    except KeyError as e: out.append(type(e).__name__ + ': ' + str(e))
+print(json.dumps(out))`,
+      null,
+    );
+    assert.deepEqual(py, ["KeyError: 'nope'", "KeyError: 'loud'"]);
+    const h = new SysLogHandler(['127.0.0.1', 9]);
+    assert.throws(() => h.encodePriority('nope', 'info'), (e: Error) => e instanceof ConfigError && e.message.startsWith(py[0]!) && /accepted: auth, authpriv/.test(e.message));
+    assert.throws(() => h.encodePriority('user', 'loud'), (e: Error) => e.message.startsWith(py[1]!) && /accepted: alert, crit/.test(e.message));
+    assert.throws(() => new SysLogHandler({ facility: 'nope' }), (e: Error) => e instanceof ConfigError && e.message.startsWith(py[0]!));
+    assert.throws(() => new SysLogHandler(['127.0.0.1', 9], { facility: 'user' } as unknown as string), /pass options as the only argument/);
+    assert.throws(() => new SysLogHandler({ address: ['127.0.0.1', 9] }, 'user'), /either SysLogHandler\(options\) or SysLogHandler\(address, facility, socktype\)/);
+    await h.close();
+  });
+
+  test('logflume/handlers – the public module constants of logging.handlers, with Python\'s values', async () => {
+    const names = ['DEFAULT_HTTP_LOGGING_PORT', 'DEFAULT_SOAP_LOGGING_PORT', 'DEFAULT_TCP_LOGGING_PORT', 'DEFAULT_UDP_LOGGING_PORT', 'ST_DEV', 'ST_INO', 'ST_MTIME', 'SYSLOG_TCP_PORT', 'SYSLOG_UDP_PORT'];
+    const py = runPython<Record<string, number>>(
+      `import json, logging.handlers as H
+print(json.dumps({n: getattr(H, n) for n in dir(H) if n.isupper() and not n.startswith('_')}))`,
+      null,
+    );
+    assert.deepEqual(Object.keys(py).sort(), names);
+    const mod = (await import('../../src/handlers/index.js')) as unknown as Record<string, number>;
+    for (const n of names) assert.equal(mod[n], py[n], n);
+  });
+
   test('SysLogHandler() – Unix datagram without unix-dgram names the fix; bad options are ConfigErrors', (t) => {
     if (loadUnixDgram()) t.diagnostic('unix-dgram is installed: the missing-module error cannot be observed here (delivery is tested against rsyslogd)');
     else assert.throws(() => new SysLogHandler({ address: '/tmp/nonexistent.sock', socktype: 'dgram' }), /npm install unix-dgram/);
