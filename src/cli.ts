@@ -12,6 +12,7 @@ import { LogRecordReceiver, type LogRecordReceiverOptions } from './handlers/log
 import type { WireFormat } from './handlers/wire/record-dict.js';
 
 const HELP = `Usage: logflume serve [options]
+       node app.js | logflume pretty [options]   (see logflume pretty --help)
 
 Receive log records sent by SocketHandler (TCP, Unix) and DatagramHandler (UDP)
 — logflume's or CPython's stock logging.handlers — and hand each to the local
@@ -87,7 +88,12 @@ export async function main(argv: string[]): Promise<LogRecordReceiver | null> {
     process.stdout.write(HELP);
     return null;
   }
-  if (command !== 'serve') throw new UsageError(`unknown command ${command} (try: logflume serve --help)`);
+  if (command === 'pretty') {
+    const { runPretty } = await import('./pretty/cli.js');
+    await runPretty(rest);
+    return null;
+  }
+  if (command !== 'serve') throw new UsageError(`unknown command ${command} (try: logflume serve --help, logflume pretty --help)`);
   const { values } = parseArgs({
     args: rest,
     strict: true,

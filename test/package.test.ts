@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
-const SUBPATHS = ['.', './handlers', './config', './testing'];
+const SUBPATHS = ['.', './handlers', './config', './testing', './wire'];
 
 /** The exports change this test assumes (see the issue-9 report). */
 function applyProposedExports(pkg: Record<string, any>): Record<string, any> {
@@ -186,6 +186,16 @@ withContext({ a: 1 });
     for (const c of ['index.JsonFormatter.html', 'index.ColorFormatter.html', 'index.Logger.html', 'handlers.RotatingFileHandler.html']) assert.ok(classes.includes(c), c);
     const docs = await readdir(join(out, 'documents'));
     for (const d of ['cookbook', 'json', 'context', 'testing']) assert.ok(docs.some((f) => f.startsWith(d)), `${d} page in ${docs.join(',')}`);
+  });
+  test('package – `npx logflume pretty` from a fresh install prints JSON lines readably; logflume/http loads with no framework installed', async () => {
+    const line = JSON.stringify({ time: '2026-01-02T03:04:05.678Z', level: 'WARNING', logger: 'app', msg: 'disk low', free: 3 });
+    const r = run('npx', ['--no-install', 'logflume', 'pretty', '--utc', '--no-color'], { cwd: consumer, input: `${line}\nplain text\n` });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, '03:04:05.678Z WARNING app: disk low free=3\nplain text\n');
+    await writeFile(join(consumer, 'http.mjs'), `import { RequestLogger, FastifyLogger } from 'logflume/http';\nconsole.log(typeof new RequestLogger().middleware(), typeof FastifyLogger);\n`);
+    const h = runNodeToFiles(['http.mjs']);
+    assert.equal(h.status, 0, h.stderr);
+    assert.equal(h.stdout, 'function function\n');
   });
 });
 
