@@ -14,6 +14,7 @@ import { NOTSET, checkLevel } from '../levels.js';
 import { ConfigError } from '../errors.js';
 import type { FilterLike } from '../filterer.js';
 import { getNamedHandler } from '../internal/registry.js';
+import { writeStderr } from '../internal/report.js';
 import { BaseConfigurator, isPlainObject } from './base-configurator.js';
 import { lookupClass, entryForCtor, isHandlersClass, checkValue, type AnyCtor, type ArgsMapper } from './class-registry.js';
 import { keyError, joinPath, describe, type KeyPathError } from './key-path.js';
@@ -56,6 +57,45 @@ function unable(what: string, e: unknown): KeyPathError {
  * `configureFilter`, `configureHandler` or `configureLogger` to change how one
  * kind of object is built.
  */
+/** The keys of a version-1 config, as Python's dictConfig reads them. */
+const TOP_LEVEL_KEYS = ['version', 'formatters', 'filters', 'handlers', 'loggers', 'root', 'incremental', 'disable_existing_loggers'];
+
+/**
+ * Python ignores a key it does not know, so a misspelled `handler:` or `logger:`
+ * leaves the configuration silently incomplete. Other top-level keys are
+ * legitimate when a `cfg://key…` reference reads them (Python's idiom for
+ * shared values), so an unknown key that nothing references is reported on
+ * stderr, naming the accepted keys, and the configuration goes on as Python's
+ * would. `$schema` and keys starting with `_` or `x-` are never reported.
+ */
+function checkTopLevelKeys(config: Record<string, unknown>): void {
+  let referenced: Set<string> | null = null;
+  for (const key of Object.keys(config)) {
+    if (TOP_LEVEL_KEYS.includes(key) || key === '$schema' || key.startsWith('_') || key.startsWith('x-')) continue;
+    referenced ??= cfgRoots(config);
+    if (referenced.has(key)) continue;
+    writeStderr(`--- Logging: dictConfig: unknown top-level key '${key}' ignored (no cfg:// reference reads it); accepted: ${TOP_LEVEL_KEYS.join(', ')} ---\n`);
+  }
+}
+
+/** The first path segment of every `cfg://` string in the config (`cfg://streams.out` → `streams`). */
+function cfgRoots(config: unknown): Set<string> {
+  const out = new Set<string>();
+  const seen = new Set<unknown>();
+  const walk = (v: unknown, depth: number): void => {
+    if (typeof v === 'string') {
+      const m = /^cfg:\/\/([^.[\s]+)/.exec(v);
+      if (m) out.add(m[1]!);
+      return;
+    }
+    if (typeof v !== 'object' || v === null || seen.has(v) || depth > 32) return;
+    seen.add(v);
+    for (const x of Array.isArray(v) ? v : Object.values(v)) walk(x, depth + 1);
+  };
+  walk(config, 0);
+  return out;
+}
+
 export class DictConfigurator extends BaseConfigurator {
   /** Validate the whole config and apply it. Returns a promise for the retirement of the old handlers. */
   configure(): Promise<void> {
@@ -63,6 +103,7 @@ export class DictConfigurator extends BaseConfigurator {
     if (!isPlainObject(config)) throw keyError('', `expected a config object, got ${describe(config)}`);
     if (!('version' in config)) throw keyError('version', "dictionary doesn't specify a version");
     if (config.version !== 1) throw keyError('version', `Unsupported version: ${describe(config.version)} (only 1 is defined)`);
+    checkTopLevelKeys(config);
     const incremental = config.incremental ?? false;
     if (typeof incremental !== 'boolean') throw keyError('incremental', `expected true or false, got ${describe(incremental)}`);
     if (incremental) {
