@@ -99,7 +99,7 @@ export function levelNameOf(level: number): string {
  */
 export function checkLevel(level: unknown): number {
   if (typeof level === 'number') {
-    if (!Number.isInteger(level)) throw new LevelError(`Level not an integer or a valid string: ${String(level)}`);
+    if (!Number.isInteger(level)) throw new LevelError(`Level not an integer or a valid string: ${safeRepr(level)}`);
     return level;
   }
   if (typeof level === 'string') {

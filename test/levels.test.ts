@@ -36,6 +36,10 @@ describe('levels', () => {
     assert.throws(() => checkLevel('errr'), LevelError);
     assert.throws(() => checkLevel('errr'), /Unknown level: 'errr'/);
     assert.throws(() => checkLevel(null), /Level not an integer or a valid string: null/);
+    // issue #18 item 7: the value as %r renders it (util.inspect), Python's text around it
+    assert.throws(() => checkLevel({ a: 1 }), /^LevelError: Level not an integer or a valid string: \{ a: 1 \}$/);
+    assert.throws(() => checkLevel([10]), /Level not an integer or a valid string: \[ 10 \]$/);
+    assert.throws(() => checkLevel(2.5), /Level not an integer or a valid string: 2\.5$/);
     fc.assert(fc.property(fc.integer(), (n) => checkLevel(n) === n));
   });
 
