@@ -59,7 +59,7 @@ export interface SysLogHandlerOptions {
   /**
    * Largest message in bytes (header and NUL included, framing not). A longer
    * message is cut at a UTF-8 boundary and ends with `[truncated from N bytes]`;
-   * it is counted in `truncatedCount` and reported. Default 8192: rsyslog's
+   * it is counted in `truncatedCount` and reported. Default 8096: rsyslog's
    * default `maxMessageSize` (syslog-ng accepts 64 KiB); `Infinity` sends
    * everything (Python's behaviour).
    */
@@ -78,8 +78,8 @@ interface Pending {
   record: LogRecord | null;
 }
 
-/** Default `maxMessageSize`: what rsyslog (8 KiB) and syslog-ng (64 KiB) accept out of the box. */
-export const DEFAULT_MAX_MESSAGE_SIZE = 8192;
+/** Default `maxMessageSize`: what rsyslog (8096 bytes, its "8k") and syslog-ng (64 KiB) accept out of the box. */
+export const DEFAULT_MAX_MESSAGE_SIZE = 8096;
 
 export { loadUnixDgram };
 const UNIX_DGRAM_HINT = 'Unix datagram sockets need the optional native module unix-dgram: run `npm install unix-dgram`';

@@ -56,6 +56,7 @@ export class Rsyslog {
   readonly outFile: string;
   #proc: ChildProcess | null = null;
   #stderr = '';
+  #maxMessageSize: string | null = '64k';
 
   private constructor(dir: string, udpPort: number, tcpPort: number) {
     this.dir = dir;
@@ -67,10 +68,12 @@ export class Rsyslog {
   }
 
   /** Write the config and start rsyslogd; resolves once all four inputs accept messages. */
-  static async start(): Promise<Rsyslog> {
+  static async start(opts: { maxMessageSize?: string | null } = {}): Promise<Rsyslog> {
     if (!RSYSLOGD) throw new Error('rsyslogd not installed (apt-get install rsyslog)');
     const dir = mkdtempSync(path.join(os.tmpdir(), 'logflume-rsyslog-'));
     const r = new Rsyslog(dir, await freePort('udp'), await freePort('tcp'));
+    // null: rsyslog's own default (8k), as a stock install has it
+    r.#maxMessageSize = opts.maxMessageSize === undefined ? '64k' : opts.maxMessageSize;
     mkdirSync(path.join(dir, 'work'));
     writeFileSync(path.join(dir, 'rsyslog.conf'), r.#config());
     await r.#spawn();
@@ -80,7 +83,7 @@ export class Rsyslog {
   #config(): string {
     const d = this.dir;
     const t = ['%pri%', '%syslogfacility%', '%syslogseverity%', '%syslogtag%', '%msg%', '%rawmsg%', '%inputname%'].join(SEP);
-    return `global(workDirectory="${d}/work" maxMessageSize="64k")
+    return `global(workDirectory="${d}/work"${this.#maxMessageSize ? ` maxMessageSize="${this.#maxMessageSize}"` : ''})
 module(load="imuxsock" SysSock.Use="off")
 module(load="imudp")
 module(load="imtcp")

@@ -152,6 +152,44 @@ l=logging.getLogger('py'); l.addHandler(h); l.error('from python'); h.close(); p
   });
 });
 
+describe('SysLogHandler against rsyslogd with its default limits (maxMessageSize 8k)', { skip: RSYSLOGD ? false : 'rsyslogd not installed (apt-get install rsyslog)', timeout: 120_000 }, () => {
+  let rs: Rsyslog;
+  before(async () => {
+    rs = await Rsyslog.start({ maxMessageSize: null });
+  });
+  after(async () => {
+    await rs?.stop();
+  });
+
+  for (const transport of ['tcp', 'udp'] as const) {
+    test(`SysLogHandler.emit() – ${transport.toUpperCase()}: RFC 5424 with the default framing and size: a 70 KiB record arrives cut and marked, its neighbours whole`, async () => {
+      const app = `dflt${transport}`;
+      const h = new SysLogHandler({
+        address: ['127.0.0.1', transport === 'tcp' ? rs.tcpPort : rs.udpPort],
+        socktype: transport === 'tcp' ? 'stream' : 'dgram',
+        format: 'rfc5424',
+        appName: app,
+        facility: 'local6',
+      });
+      const lg = logger(app, h);
+      const err = await captureStderr(async () => {
+        lg.info('first');
+        lg.warning('big %s', 'b'.repeat(70 * 1024));
+        lg.error('after the big one');
+        lg.info('last');
+        await h.close();
+      });
+      assert.match(err, /message was cut to maxMessageSize \(8096\)/);
+      const es = tagged(app)(await rs.waitFor((e) => tagged(app)(e).length >= 4));
+      assert.equal(es.length, 4, JSON.stringify(es.map((e) => e.msg.slice(0, 30))));
+      assert.deepEqual([es[0]!.msg.trim(), es[2]!.msg.trim(), es[3]!.msg.trim()], ['first', 'after the big one', 'last']);
+      assert.deepEqual(es.map((e) => [e.facility, e.severity]), [[22, 6], [22, 4], [22, 3], [22, 6]]);
+      assert.match(es[1]!.msg.trim(), /^big b+\[truncated from \d+ bytes\]$/);
+      assert.equal(h.truncatedCount, 1);
+    });
+  }
+});
+
 function lg3(lg: Logger): void {
   lg.info('one');
   lg.warning('two');
