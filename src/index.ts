@@ -66,7 +66,7 @@ export {
   flushOnSignals,
 } from './api.js';
 export { settings } from './internal/runtime.js';
-export { localtime, gmtime, strftime, type StructTime, type Converter } from './internal/time/index.js';
+export { localtime, gmtime, strftime, tzset, type StructTime, type Converter } from './internal/time/index.js';
 export { JsonFormatter, type JsonFormatterOptions, type JsonTimeFormat } from './json-formatter.js';
 export { ColorFormatter, type ColorFormatterOptions, type TtyLike } from './color-formatter.js';
 export { Redactor, REMOVED, type RedactorOptions, type Censor } from './redactor.js';

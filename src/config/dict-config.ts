@@ -13,8 +13,8 @@ import type { ConfiguratorOptions } from './base-configurator.js';
 import type { DictConfig, FormatterDict, FilterDict, HandlerDict } from './schema.js';
 import { ConfigError } from '../errors.js';
 
-/** The configurator class dictConfig uses (Python's `dictConfigClass`); replace it to customise. */
-export const configuratorClass: { current: typeof DictConfigurator } = { current: DictConfigurator };
+/** The configurator class dictConfig uses (Python's `logging.config.dictConfigClass`): set `dictConfigClass.current` to a DictConfigurator subclass to customise (an ES module binding cannot be reassigned, hence the holder). */
+export const dictConfigClass: { current: typeof DictConfigurator } = { current: DictConfigurator };
 
 /**
  * Configure logging from a dictionary in Python's schema. Synchronous: class
@@ -28,7 +28,7 @@ export const configuratorClass: { current: typeof DictConfigurator } = { current
  * @throws ConfigError naming the key path (`Unable to configure handler 'file': handlers.file.maxBytes: expected an integer, got "ten"`).
  */
 export function dictConfig(config: DictConfig, options?: ConfiguratorOptions): void {
-  void new configuratorClass.current(config as Record<string, unknown>, options).configure();
+  void new dictConfigClass.current(config as Record<string, unknown>, options).configure();
 }
 
 /**
@@ -38,7 +38,7 @@ export function dictConfig(config: DictConfig, options?: ConfiguratorOptions): v
  */
 export async function dictConfigAsync(config: DictConfig, options?: ConfiguratorOptions): Promise<void> {
   await loadHandlersModule();
-  const c = new configuratorClass.current(config as Record<string, unknown>, options);
+  const c = new dictConfigClass.current(config as Record<string, unknown>, options);
   await c.preload();
   await c.configure();
 }
@@ -54,7 +54,7 @@ export async function buildHandlers(
   options?: ConfiguratorOptions,
 ): Promise<Record<string, Handler>> {
   await loadHandlersModule();
-  const c = new configuratorClass.current({ ...config, version: 1 }, options);
+  const c = new dictConfigClass.current({ ...config, version: 1 }, options);
   await c.preload();
   const built: BuiltConfig = c.build();
   const out: Record<string, Handler> = {};

@@ -10,7 +10,7 @@ import * as handlersNamespace from '../handlers/index.js';
 
 setHandlersNamespace(handlersNamespace as unknown as Record<string, unknown>);
 
-export { dictConfig, dictConfigAsync, buildHandlers, configureFromFile, configureFromEnv, fileConfig, configuratorClass } from './dict-config.js';
+export { dictConfig, dictConfigAsync, buildHandlers, configureFromFile, configureFromEnv, fileConfig, dictConfigClass } from './dict-config.js';
 export { loadConfigFile, CONFIG_ENV_VAR, INI_EXTENSIONS } from './config-file.js';
 export { iniToDictConfig, parseIni, parsePythonLiteral } from './ini-config.js';
 export { DictConfigurator, type BuiltConfig } from './dict-configurator.js';
@@ -20,11 +20,6 @@ export {
   unregisterClass,
   lookupClass,
   pyArgs,
-  optionsArgs,
-  pyArgsOpts,
-  checkKwargs,
-  checkValue,
-  HANDLER_SIGNATURES,
   type ArgsMapper,
   type MapContext,
   type ParamSpec,
