@@ -87,66 +87,76 @@ export interface RolloverParams {
   dayOfWeek: number;
 }
 
-const isdst = (t: number): number => localtime(t).tm_isdst;
+/** Whole days and seconds of `t` as local (or UTC) civil time: [days since 1970-01-01 of the civil date, seconds into that day, weekday 0 = Monday]. */
+function civilOf(t: number, utc: boolean): [number, number, number] {
+  const s = utc ? gmtime(t) : localtime(t);
+  return [Math.floor((t + s.tm_gmtoff) / MIDNIGHT), (s.tm_hour * 60 + s.tm_min) * 60 + s.tm_sec, s.tm_wday];
+}
+
+const offsetAt = (t: number): number => localtime(t).tm_gmtoff;
 
 /**
- * Python 3.11's `TimedRotatingFileHandler.computeRollover`: the next rollover
- * after `currentTime`. For S/M/H/D it is simply `currentTime + interval`; for
- * MIDNIGHT and W0–W6 it is the next `atTime` (midnight by default) — on the
- * right weekday for W, with Python's one-hour DST correction — and, as in
- * 3.11, `interval` does not stretch the first MIDNIGHT/W rollover.
+ * The instant at which the local wall clock reads `wall` (seconds since 1970-01-01 of a
+ * civil date-time, as if it were UTC), resolved as PEP 495's `fold=0` (Python's
+ * `datetime(..., tzinfo=ZoneInfo(...)).timestamp()`): an ambiguous time (a DST fall-back
+ * hour) is its first occurrence; a time inside a gap (spring forward) is read with the
+ * offset in force before the gap, so 02:30 on a day that skips 02:00–03:00 becomes 03:30.
+ * Assumes offset changes at least a day apart, as every tzdata zone has them.
+ */
+export function localWallToEpoch(wall: number, utc: boolean): number {
+  if (utc) return wall;
+  const guess = wall - offsetAt(wall);
+  let best = Infinity;
+  let earliest = Infinity;
+  for (const probe of [guess - MIDNIGHT, guess, guess + MIDNIGHT]) {
+    const o = offsetAt(probe);
+    const t = wall - o;
+    if (t < earliest) earliest = t;
+    if (offsetAt(t) === o && t < best) best = t;
+  }
+  if (best !== Infinity) return best;
+  // In a gap: the offset just before it applies.
+  return wall - offsetAt(earliest - 1);
+}
+
+/**
+ * The next rollover strictly after `currentTime` (CPython's behaviour since gh-88352,
+ * not 3.11's; see docs/python-mapping.md). S/M/H/D: `currentTime + interval` (elapsed
+ * seconds). MIDNIGHT/W0–W6: the first `atTime` (midnight by default) after
+ * `currentTime` — on the right weekday for W — then `interval − 1` more days (weeks),
+ * counted on the wall clock of the local zone (or UTC) so that a 23- or 25-hour day
+ * still rolls at the wall-clock boundary.
  */
 export function computeRolloverTime(currentTime: number, p: RolloverParams): number {
-  let result = currentTime + p.interval;
-  if (p.when !== 'MIDNIGHT' && !p.when.startsWith('W')) return result;
-  const t: StructTime = p.utc ? gmtime(currentTime) : localtime(currentTime);
-  let currentDay = t.tm_wday;
-  const rotateTs = p.atTime === null ? MIDNIGHT : (p.atTime.hour * 60 + p.atTime.minute) * 60 + p.atTime.second;
-  let r = rotateTs - ((t.tm_hour * 60 + t.tm_min) * 60 + t.tm_sec);
-  if (r < 0) {
-    r += MIDNIGHT;
-    currentDay = (currentDay + 1) % 7;
+  if (p.when !== 'MIDNIGHT' && !p.when.startsWith('W')) return currentTime + p.interval;
+  // Without atTime the boundary is the end of the day (Python's rotate_ts = 86400), so
+  // W0 rolls at the midnight that ends Monday; with atTime 00:00 it is the one starting it.
+  const at = p.atTime === null ? MIDNIGHT : (p.atTime.hour * 60 + p.atTime.minute) * 60 + p.atTime.second;
+  const [today, , wday] = civilOf(currentTime, p.utc);
+  const weekly = p.when.startsWith('W');
+  const extra = Math.max(0, Math.round(p.interval / (weekly ? 7 * MIDNIGHT : MIDNIGHT)) - 1) * (weekly ? 7 : 1);
+  // Day 0 = today; the boundary of day d is the wall time d days on at `at`.
+  for (let d = 0; d < 16; d++) {
+    if (weekly && (wday + d) % 7 !== p.dayOfWeek) continue;
+    const t = localWallToEpoch((today + d) * MIDNIGHT + at, p.utc);
+    if (t > currentTime) return extra === 0 ? t : localWallToEpoch((today + d + extra) * MIDNIGHT + at, p.utc);
   }
-  result = currentTime + r;
-  if (p.when.startsWith('W') && currentDay !== p.dayOfWeek) {
-    const daysToWait = currentDay < p.dayOfWeek ? p.dayOfWeek - currentDay : 6 - currentDay + p.dayOfWeek + 1;
-    let next = result + daysToWait * MIDNIGHT;
-    if (!p.utc) {
-      const dstNow = t.tm_isdst;
-      if (dstNow !== isdst(next)) next += dstNow ? 3600 : -3600;
-    }
-    result = next;
-  }
-  return result;
+  /* c8 ignore next */
+  return currentTime + p.interval;
 }
 
 /**
- * The time whose strftime names the file rotated at `rolloverAt` (the start of
- * the interval), corrected by an hour when DST changed since then, as
- * Python's `doRollover`.
+ * The time whose strftime names the file rotated at `rolloverAt`: the start of the
+ * interval that ends there. S/M/H/D: `rolloverAt − interval` in elapsed seconds, shown
+ * in local time without 3.11's one-hour "DST correction" (which named two hours alike).
+ * MIDNIGHT/W: the wall-clock boundary one interval (in days) before `rolloverAt`.
  */
-export function rolloverNameTime(rolloverAt: number, currentTime: number, p: RolloverParams): StructTime {
-  const t = rolloverAt - p.interval;
-  if (p.utc) return gmtime(t);
-  const then = localtime(t);
-  const dstNow = isdst(currentTime);
-  if (dstNow === then.tm_isdst) return then;
-  return localtime(t + (dstNow ? 3600 : -3600));
-}
-
-/**
- * The rollover after a rollover at `currentTime` (the tail of Python's
- * `doRollover`): `computed` (= computeRollover(currentTime)) pushed at least
- * one interval ahead, DST-corrected for MIDNIGHT/W.
- */
-export function nextRolloverAfter(currentTime: number, computed: number, p: RolloverParams): number {
-  let next = computed;
-  while (next <= currentTime) next += p.interval;
-  if ((p.when === 'MIDNIGHT' || p.when.startsWith('W')) && !p.utc) {
-    const dstNow = isdst(currentTime);
-    if (dstNow !== isdst(next)) next += dstNow ? 3600 : -3600;
-  }
-  return next;
+export function rolloverNameTime(rolloverAt: number, p: RolloverParams): StructTime {
+  const conv = p.utc ? gmtime : localtime;
+  if (p.when !== 'MIDNIGHT' && !p.when.startsWith('W')) return conv(rolloverAt - p.interval);
+  const [day, secs] = civilOf(rolloverAt, p.utc);
+  const days = Math.max(1, Math.round(p.interval / MIDNIGHT));
+  return conv(localWallToEpoch((day - days) * MIDNIGHT + secs, p.utc));
 }
 
 /** Python's `os.path.splitext` on a base name: leading dots are not an extension. */

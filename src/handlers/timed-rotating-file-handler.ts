@@ -105,7 +105,7 @@ export class TimedRotatingFileHandler extends BaseRotatingHandler {
   /**
    * The next rollover strictly after `currentTime` (whole seconds): CPython 3.11's
    * result wherever no DST change or multi-day midnight/W interval is involved, and the
-   * wall-clock-correct time (as CPython ≥ 3.12.3 after gh-88352) where 3.11 is off by an
+   * wall-clock-correct time (as CPython after the gh-88352 fix) where 3.11 is off by an
    * hour or a day. Override to schedule differently.
    */
   computeRollover(currentTime: number): number {
