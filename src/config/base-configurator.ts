@@ -19,7 +19,21 @@ export interface ConfiguratorOptions {
   baseDir?: string;
   /** How module specifiers are loaded (default: dynamic `import()`). */
   importer?: Importer;
+  /**
+   * Restricted mode, for configs from less trusted places (default false: a
+   * config is code, as in Python). Only registered classes can be named by
+   * `class` and `'()'` (no plain functions, no module imports, no dotted paths
+   * into `process`, `console` or `globalThis`; `ext://` reaches only
+   * `sys.stdout`/`sys.stderr`/`sys.stdin` and logflume's own exports), and
+   * `'.'` sets attributes only on what a registered class built.
+   */
+  restricted?: boolean;
 }
+
+/** Roots a restricted config may reach with `ext://` and dotted names. */
+const RESTRICTED_ROOTS = new Set(['sys', 'logging', 'logflume']);
+/** Property names no dotted path or `'.'` may use in restricted mode (the way to prototypes). */
+const PROTO_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 const CONVERT_PATTERN = /^([a-z]+):\/\/(.*)$/s;
 const WORD_PATTERN = /^\s*(\w+)\s*/;
@@ -55,12 +69,15 @@ export class BaseConfigurator {
   /** Loads module specifiers in the async path; override to use another loader. */
   importer: Importer;
   readonly baseDir: string;
+  /** Restricted mode (see ConfiguratorOptions.restricted). */
+  readonly restricted: boolean;
   /** Modules loaded by `preload()`, by specifier as written. */
   protected readonly modules = new Map<string, Record<string, unknown>>();
 
   constructor(config: Record<string, unknown>, options: ConfiguratorOptions = {}) {
     this.config = config;
     this.baseDir = options.baseDir ?? process.cwd();
+    this.restricted = options.restricted === true;
     this.importer = options.importer ?? ((spec) => import(spec) as Promise<Record<string, unknown>>);
   }
 
@@ -74,6 +91,7 @@ export class BaseConfigurator {
     const entry = lookupClass(name);
     if (entry) return entry.ctor;
     const colon = name.lastIndexOf(':');
+    if (colon > 0 && this.restricted) throw keyError(at, `Cannot resolve ${describe(name)}: restricted mode imports no modules (register the class with registerClass() instead)`);
     if (colon > 0) {
       const spec = name.slice(0, colon);
       const mod = this.modules.get(spec);
@@ -85,6 +103,10 @@ export class BaseConfigurator {
     const dot = name.indexOf('.');
     const rootName = dot < 0 ? name : name.slice(0, dot);
     const root = EXT_ROOTS[rootName];
+    if (this.restricted && dot > 0 && Object.hasOwn(EXT_ROOTS, rootName)) {
+      if (!RESTRICTED_ROOTS.has(rootName)) throw keyError(at, `Cannot resolve ${describe(name)}: restricted mode reaches only ${[...RESTRICTED_ROOTS].join(', ')}`);
+      if (name.split('.').some((f) => PROTO_KEYS.has(f))) throw keyError(at, `Cannot resolve ${describe(name)}: restricted mode does not follow __proto__, constructor or prototype`);
+    }
     if (root && dot > 0) return walk(root(), name.slice(dot + 1), name, at, false);
     let hint = '';
     if (/^(?:logging|logflume)[./]handlers\./.test(name)) {
@@ -101,6 +123,7 @@ export class BaseConfigurator {
     const specs = new Set<string>();
     collectSpecifiers(this.config, specs, new Set());
     for (const spec of specs) {
+      if (this.restricted && !lookupClass(spec)) throw keyError('', `Cannot import module ${describe(spec)}: restricted mode imports no modules (register the class with registerClass() instead)`);
       if (this.modules.has(spec) || lookupClass(spec)) continue;
       const target = spec.startsWith('.') || path.isAbsolute(spec) ? pathToFileURL(path.resolve(this.baseDir, spec)).href : spec;
       try {
@@ -181,6 +204,7 @@ export class BaseConfigurator {
       f = m ? this.convert(f, at) : this.resolve(f, at);
     }
     if (typeof f !== 'function') throw keyError(at, `expected a class or factory function, got ${describe(f)}`);
+    if (this.restricted && entryForCtor(f as AnyCtor)?.ctor !== f) throw keyError(at, `${describe(ref)}: restricted mode constructs only registered classes (registerClass() it)`);
     return f as AnyCtor;
   }
 
@@ -193,6 +217,7 @@ export class BaseConfigurator {
   callFactory(factory: unknown, kwargs: Record<string, unknown>, at: string, mapper?: ArgsMapper, name?: string, inherit = false): unknown {
     const className = name ?? ((factory as { name?: string }).name || '(factory)');
     const found = entryForCtor(factory as AnyCtor);
+    if (this.restricted && !(found && (inherit || found.ctor === factory))) throw keyError(at, `${className}: restricted mode constructs only registered classes (registerClass() it)`);
     const entry = mapper ? { argsMapper: mapper } : found && (inherit || found.ctor === factory) ? found : undefined;
     let args: unknown[];
     if (entry) args = entry.argsMapper(kwargs, { path: at, className });
@@ -225,8 +250,25 @@ export class BaseConfigurator {
     if (props === undefined || props === null) return;
     const p = joinPath(at, '.');
     if (!isPlainObject(props)) throw keyError(p, `expected an object of attributes, got ${describe(props)}`);
-    for (const [k, v] of Object.entries(props)) (target as Record<string, unknown>)[k] = this.convert(v, joinPath(p, k));
+    // A factory may return a shared object (Object.getPrototypeOf gives Object.prototype): never set attributes on a prototype.
+    if (isPrototypeObject(target)) throw keyError(p, `refusing to set attributes on a prototype object (${describe(target)})`);
+    if (this.restricted) {
+      const ctor = (target as { constructor?: unknown } | null)?.constructor;
+      if (typeof ctor !== 'function' || entryForCtor(ctor as AnyCtor) === undefined) throw keyError(p, `restricted mode sets '.' attributes only on objects built by a registered class`);
+    }
+    for (const [k, v] of Object.entries(props)) {
+      if (PROTO_KEYS.has(k) && this.restricted) throw keyError(joinPath(p, k), `restricted mode does not set ${describe(k)}`);
+      (target as Record<string, unknown>)[k] = this.convert(v, joinPath(p, k));
+    }
   }
+}
+
+/** Whether `v` is some function's `prototype` object (Object.prototype, Array.prototype, a class's prototype). */
+function isPrototypeObject(v: unknown): boolean {
+  if ((typeof v !== 'object' && typeof v !== 'function') || v === null) return false;
+  if (v === Object.prototype || v === Function.prototype) return true;
+  const c = Object.getOwnPropertyDescriptor(v, 'constructor')?.value as { prototype?: unknown } | undefined;
+  return typeof c === 'function' && c.prototype === v;
 }
 
 function walk(start: unknown, dotted: string, full: string, at: string, isModule: boolean): unknown {
