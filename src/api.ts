@@ -15,6 +15,8 @@ import { settings } from './internal/runtime.js';
 import { callerInfo, registerInternalFile } from './internal/caller.js';
 import { liveHandlersNewestFirst, flushAllSync, runExitWorkSync } from './internal/registry.js';
 import { ConfigError } from './errors.js';
+import { DEFAULT_SHUTDOWN_TIMEOUT_MS, describeAbandoned, reportAbandoned, settlesWithin, type Abandoned } from './internal/deadline.js';
+import type { LogRecord } from './log-record.js';
 
 registerInternalFile(import.meta.url);
 
@@ -171,26 +173,111 @@ export function log(level: Level, msg: unknown, ...args: unknown[]): void {
   root.log(level, msg, ...args);
 }
 
+/** Options of {@link shutdown} and {@link flushOnSignals}. */
+export interface ShutdownOptions {
+  /**
+   * Overall bound in ms on flushing and closing every handler (default 5000,
+   * which fits a container's SIGTERM grace period: Docker waits 10 s, Kubernetes
+   * 30 s). When it passes, each handler still busy gives up what it holds (see
+   * `HTTPHandler.abandon()`), and shutdown() resolves with the list.
+   * `Infinity` waits as long as it takes.
+   */
+  timeout?: number;
+}
+
+/** What one handler had not delivered when shutdown()'s deadline passed. */
+export interface UndeliveredRecords {
+  handler: Handler;
+  /** The records given up, in logged order; the first `inFlight` were on the wire (the receiver may have them). */
+  records: LogRecord[];
+  inFlight: number;
+}
+
+/** What {@link shutdown} did. */
+export interface ShutdownResult {
+  /** True when every handler flushed and closed within the deadline. */
+  complete: boolean;
+  /** Handlers that gave up records at the deadline, each with exactly those records. */
+  undelivered: UndeliveredRecords[];
+  /** Handlers still busy at the deadline that cannot say what they hold (they have no `abandon()`). */
+  unfinished: Handler[];
+}
+
+/** Time close() calls get after the deadline, once busy handlers have given up (they only release resources then). */
+const AFTER_ABANDON_GRACE_MS = 50;
+
 /**
- * Flush and close every handler, newest first (Python's `shutdown`, run at
- * exit). Resolves when all have finished; errors from handlers that were
- * already closed are ignored. At process exit logflume itself flushes
- * synchronously, so calling this is needed only for async handlers (network).
+ * Flush and close every handler (Python's `shutdown`), within an overall
+ * deadline (`timeout`, default 5000 ms). All handlers flush concurrently —
+ * started newest first, as Python orders them, so a MemoryHandler hands its
+ * records to its target before the target flushes — then all close. When the
+ * deadline passes, each handler still busy gives up its records (`abandon()`),
+ * they are listed on stderr, and the result says exactly which ones per
+ * handler. Errors from handlers already closed are ignored, as in Python. At
+ * process exit logflume flushes synchronously by itself, so this is needed
+ * only for async handlers (network).
+ *
+ * @example const r = await shutdown({ timeout: 3000 }); if (!r.complete) process.exitCode = 1;
+ * @throws ConfigError for a timeout that is not a non-negative number.
  */
-export async function shutdown(handlerList?: Handler[]): Promise<void> {
-  const list = handlerList ? handlerList.slice().reverse() : liveHandlersNewestFirst();
-  for (const h of list) {
-    try {
-      await h.flush();
-    } catch {
-      /* as Python: ignore errors from handlers already closed */
-    }
-    try {
-      await h.close();
-    } catch {
-      /* see above */
-    }
+export async function shutdown(handlerList?: Handler[] | ShutdownOptions | null, options: ShutdownOptions = {}): Promise<ShutdownResult> {
+  if (handlerList && !Array.isArray(handlerList)) {
+    options = handlerList;
+    handlerList = null;
   }
+  const timeout = options.timeout ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+  if (typeof timeout !== 'number' || !(timeout >= 0)) {
+    throw new ConfigError(`shutdown: timeout must be a non-negative number of ms or Infinity, got ${String(timeout)}`);
+  }
+  const list = (handlerList ? handlerList.slice().reverse() : liveHandlersNewestFirst()) as Handler[];
+  const end = performance.now() + timeout;
+  const left = (): number => (timeout === Infinity ? Infinity : Math.max(0, end - performance.now()));
+  const busy = new Set<Handler>(list);
+  const step = (fn: () => Promise<void>): Promise<void> => {
+    try {
+      return Promise.resolve(fn()).catch(() => {
+        /* as Python: ignore errors from handlers already closed */
+      });
+    } catch {
+      return Promise.resolve();
+    }
+  };
+  const flushed = list.map((h) => step(() => h.flush()));
+  const flushedInTime = await settlesWithin(Promise.all(flushed), left());
+  const undelivered: UndeliveredRecords[] = [];
+  const giveUp = (pending: Set<Handler>): void => {
+    for (const h of pending) {
+      const abandon = (h as { abandon?: (reason: Error) => Abandoned }).abandon;
+      if (typeof abandon !== 'function') continue;
+      try {
+        const a = abandon.call(h, new Error(`shutdown() deadline of ${timeout} ms passed`));
+        undelivered.push({ handler: h, records: a.records as LogRecord[], inFlight: a.inFlight });
+      } catch {
+        /* a broken override must not stop the others */
+      }
+    }
+  };
+  const flushPending = new Set<Handler>();
+  if (!flushedInTime) {
+    await Promise.all(list.map((h, i) => settlesWithin(flushed[i]!, 0).then((done) => void (done || flushPending.add(h)))));
+    giveUp(flushPending);
+  }
+  const closed = list.map((h) => step(() => h.close()).then(() => void busy.delete(h)));
+  if (!(await settlesWithin(Promise.all(closed), flushedInTime ? left() : AFTER_ABANDON_GRACE_MS))) {
+    const pending = new Set([...busy].filter((h) => !undelivered.some((u) => u.handler === h)));
+    giveUp(pending);
+    await settlesWithin(Promise.all(closed), AFTER_ABANDON_GRACE_MS);
+  }
+  // still closing, or never finished flushing (its close() may have returned regardless), and unable to say what it holds
+  const unfinished = list.filter((h) => (busy.has(h) || flushPending.has(h)) && !undelivered.some((u) => u.handler === h));
+  const result: ShutdownResult = { complete: flushedInTime && busy.size === 0 && undelivered.length === 0 && unfinished.length === 0, undelivered, unfinished };
+  if (!result.complete) {
+    reportAbandoned('shutdown()', timeout, [
+      ...undelivered.map((u) => describeAbandoned(String(u.handler), u)),
+      ...unfinished.map((h) => `${String(h)}: still busy; it cannot tell which records it holds (no abandon())`),
+    ]);
+  }
+  return result;
 }
 
 /** Synchronously flush every handler's buffer (what logflume does on 'exit'). */
@@ -202,19 +289,32 @@ const signalListeners = new Map<NodeJS.Signals, () => void>();
 /**
  * Opt in to flushing on termination signals. Node's default for SIGTERM/SIGINT
  * kills the process without running 'exit' listeners, so buffered records
- * would be lost; with this on, logflume flushes synchronously and then, if no
- * other listener handles the signal, re-raises it so the process still ends
- * with the usual status. Returns a function that removes the listeners.
+ * would be lost. With this on, logflume flushes synchronously at the signal;
+ * then, if no other listener handles the signal, it runs `shutdown()` with the
+ * same deadline (`timeout`, default 5000 ms: network handlers get to send
+ * their backlog, and whatever is left is listed) and re-raises the signal, so
+ * the process still ends with the usual status. A second signal while it waits
+ * ends the process at once. Returns a function that removes the listeners.
  */
-export function flushOnSignals(signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP']): () => void {
+export function flushOnSignals(signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'], options: ShutdownOptions = {}): () => void {
+  const timeout = options.timeout ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+  if (typeof timeout !== 'number' || !(timeout >= 0)) {
+    throw new ConfigError(`flushOnSignals: timeout must be a non-negative number of ms or Infinity, got ${String(timeout)}`);
+  }
   for (const sig of signals) {
     if (signalListeners.has(sig)) continue;
+    let stopping = false;
+    const reraise = (): void => {
+      process.removeListener(sig, fn);
+      signalListeners.delete(sig);
+      process.kill(process.pid, sig);
+    };
     const fn = (): void => {
+      if (stopping) return reraise();
       runExitWorkSync(); // exit hooks too (the worker queue drain): a re-raised signal ends the process without an 'exit' event
       if (process.listenerCount(sig) === 1) {
-        process.removeListener(sig, fn);
-        signalListeners.delete(sig);
-        process.kill(process.pid, sig);
+        stopping = true;
+        void shutdown({ timeout }).then(reraise, reraise);
       }
     };
     signalListeners.set(sig, fn);

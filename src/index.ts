@@ -62,6 +62,9 @@ export {
   fatal,
   log,
   shutdown,
+  type ShutdownOptions,
+  type ShutdownResult,
+  type UndeliveredRecords,
   flushSync,
   flushOnSignals,
 } from './api.js';

@@ -6,6 +6,7 @@ import { ConfigError } from '../errors.js';
 import { NOTSET, type Level } from '../levels.js';
 import type { LogRecord } from '../log-record.js';
 import { Waiters } from '../internal/waiters.js';
+import { DEFAULT_SHUTDOWN_TIMEOUT_MS, describeAbandoned, reportAbandoned, settlesWithin, type Abandoned } from '../internal/deadline.js';
 
 /** TLS options for `secure` connections (Python's `context`): CA, client certificate, key… */
 export type HTTPContext = tls.SecureContextOptions & { rejectUnauthorized?: boolean; servername?: string };
@@ -38,6 +39,12 @@ export interface HTTPHandlerOptions {
   timeout?: number;
   /** Records held while requests are under way; beyond it the oldest are dropped (default 1000). */
   maxBacklog?: number;
+  /**
+   * Bound in ms on close() waiting for the backlog (default 5000, shutdown()'s
+   * default deadline). Past it, what is left is given up (see `abandon()`),
+   * counted in `abandonedCount` and listed on stderr.
+   */
+  closeTimeout?: number;
   level?: Level;
 }
 
@@ -156,6 +163,13 @@ export class HTTPHandler extends Handler {
   droppedCount = 0;
   /** Records given up after the last retry failed. */
   failedCount = 0;
+  /** Records given up by close()/shutdown() at their deadline (see `abandon()`). */
+  abandonedCount = 0;
+  /** Bound in ms on close() waiting for the backlog. */
+  closeTimeout: number;
+  #inflight: Item[] | null = null;
+  #abandonedBatch: Item[] | null = null;
+  #req: http.ClientRequest | null = null;
 
   readonly #agent: http.Agent;
   #queue: Item[] = [];
@@ -193,6 +207,7 @@ export class HTTPHandler extends Handler {
     this.retryDelay = o.retryDelay ?? 200;
     this.timeout = o.timeout ?? 5000;
     this.maxBacklog = o.maxBacklog ?? 1000;
+    this.closeTimeout = o.closeTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
     for (const [k, v] of [['batchSize', this.batchSize], ['maxBacklog', this.maxBacklog]] as const) {
       if (!Number.isInteger(v) || v < 1) throw new ConfigError(`HTTPHandler: ${k} must be a positive integer`);
     }
@@ -251,8 +266,13 @@ export class HTTPHandler extends Handler {
     }
     const batch = this.#queue.splice(0, this.batchSize);
     this.#busy = true;
+    this.#inflight = batch;
     void this.#sendWithRetry(batch).finally(() => {
-      this.#busy = false;
+      if (this.#inflight === batch) {
+        // (abandon() may already have let go of it, and a new batch may be on the wire)
+        this.#busy = false;
+        this.#inflight = null;
+      }
       if (this.#queue.length < this.maxBacklog) this.#dropReported = false;
       this.#pump();
       this.#settle();
@@ -261,10 +281,12 @@ export class HTTPHandler extends Handler {
 
   async #sendWithRetry(batch: Item[]): Promise<void> {
     for (let attempt = 0; ; attempt++) {
+      if (batch === this.#abandonedBatch) return; // given up by abandon(), which counted it
       try {
         await this.#request(batch);
         return;
       } catch (e) {
+        if (batch === this.#abandonedBatch) return;
         const retriable = !(e instanceof HTTPStatusError) || e.status >= 500 || e.status === 429;
         if (!retriable || attempt >= this.retries || this._closed) {
           this.failedCount += batch.length;
@@ -315,6 +337,7 @@ export class HTTPHandler extends Handler {
         headers: Object.fromEntries(headers),
         setHost: false,
       });
+      this.#req = req;
       // Python sends no Connection header; HTTP/1.1 keeps the connection by default
       req.removeHeader('Connection');
       req.setTimeout(this.timeout, () => req.destroy(new Error(`HTTPHandler: no answer from ${this.host} within ${this.timeout} ms`)));
@@ -356,10 +379,38 @@ export class HTTPHandler extends Handler {
     return p;
   }
 
-  /** Flush, then release the connection pool. */
+  /**
+   * Give up on every record not yet confirmed delivered: the queued ones and the
+   * batch on the wire (whose request is aborted), counted in `abandonedCount`;
+   * pending flush() calls resolve and the connections are released. Returns the
+   * records given up. close() calls it when `closeTimeout` passes, shutdown()
+   * when its deadline does. Override to hand them elsewhere.
+   */
+  abandon(reason: Error = new Error('HTTPHandler: abandoned')): Abandoned {
+    const inflight = this.#inflight ?? [];
+    const unsent = this.#queue.splice(0);
+    this.#abandonedBatch = this.#inflight;
+    this.#inflight = null;
+    this.#busy = false; // idle at once: close() after abandon() does not wait for the aborted request
+    if (this.#timer) {
+      clearTimeout(this.#timer);
+      this.#timer = null;
+    }
+    this.#req?.destroy(reason);
+    this.#req = null;
+    this.#agent.destroy();
+    this.abandonedCount += inflight.length + unsent.length;
+    this.#waiters.release();
+    return { records: [...inflight, ...unsent].map((i) => i.record), inFlight: inflight.length };
+  }
+
+  /** Flush (at most `closeTimeout` ms; then give up what is left, listed on stderr), then release the connection pool. */
   override async close(): Promise<void> {
     if (this._closed) return;
-    await this.flush();
+    if (!(await settlesWithin(this.flush(), this.closeTimeout))) {
+      const a = this.abandon(new Error(`HTTPHandler: close() gave up after ${this.closeTimeout} ms`));
+      reportAbandoned(`${this.constructor.name}.close()`, this.closeTimeout, [describeAbandoned(`${this.constructor.name}(${this.host}${this.url})`, a)]);
+    }
     await super.close();
     if (this.#timer) clearTimeout(this.#timer);
     this.#agent.destroy();

@@ -6,6 +6,7 @@ import { ConfigError } from '../errors.js';
 import { NOTSET, type Level } from '../levels.js';
 import type { LogRecord } from '../log-record.js';
 import { Waiters } from '../internal/waiters.js';
+import { DEFAULT_SHUTDOWN_TIMEOUT_MS, describeAbandoned, reportAbandoned, settlesWithin, type Abandoned } from '../internal/deadline.js';
 
 /** Options of {@link SMTPHandler}; the first seven are Python's arguments. */
 export interface SMTPHandlerOptions {
@@ -29,6 +30,12 @@ export interface SMTPHandlerOptions {
   tlsOptions?: tls.ConnectionOptions;
   /** Messages waiting while one is being sent; beyond it the oldest are dropped. Default 100. */
   maxBacklog?: number;
+  /**
+   * Bound in ms on close() waiting for queued mail (default 5000, shutdown()'s
+   * default deadline). Past it, what is left is given up (see `abandon()`),
+   * counted in `abandonedCount` and listed on stderr.
+   */
+  closeTimeout?: number;
   level?: Level;
 }
 
@@ -88,6 +95,13 @@ export class SMTPHandler extends Handler {
   readonly maxBacklog: number;
   /** Messages dropped because the backlog was full. */
   droppedCount = 0;
+  /** Messages given up by close()/shutdown() at their deadline (see `abandon()`). */
+  abandonedCount = 0;
+  /** Bound in ms on close() waiting for queued mail. */
+  closeTimeout: number;
+  #current: Job | null = null;
+  #abandonedJob: Job | null = null;
+  #abort: ((e: Error) => void) | null = null;
 
   #queue: Job[] = [];
   #busy = false;
@@ -130,6 +144,7 @@ export class SMTPHandler extends Handler {
     this.tlsOptions = o.tlsOptions ?? {};
     this.maxBacklog = o.maxBacklog ?? 100;
     if (!Number.isInteger(this.maxBacklog) || this.maxBacklog < 1) throw new ConfigError('SMTPHandler: maxBacklog must be a positive integer');
+    this.closeTimeout = o.closeTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
   }
 
   /** The subject for a record (Python's `getSubject`). Override to put the level or message in it; default is `subject`. */
@@ -182,10 +197,18 @@ export class SMTPHandler extends Handler {
     if (this.#busy || this.#queue.length === 0) return;
     const job = this.#queue.shift()!;
     this.#busy = true;
+    this.#current = job;
     void this.#send(job)
-      .catch((e) => this.handleError(job.record, e))
+      .catch((e) => {
+        if (job !== this.#abandonedJob) this.handleError(job.record, e); // an abandoned one is counted by abandon()
+      })
       .finally(() => {
-        this.#busy = false;
+        if (this.#current === job) {
+          // (abandon() may already have let go of it, and a new message may be under way)
+          this.#busy = false;
+          this.#current = null;
+          this.#abort = null;
+        }
         if (this.#queue.length === 0) this.#dropReported = false;
         this.#pump();
         this.#settle();
@@ -206,6 +229,7 @@ export class SMTPHandler extends Handler {
           text: job.body,
         }),
         new Promise((_r, reject) => {
+          this.#abort = reject;
           timer = setTimeout(() => reject(new Error(`SMTPHandler: ${this.mailhost} did not complete within ${this.timeout} s`)), ms);
         }),
       ]);
@@ -233,10 +257,33 @@ export class SMTPHandler extends Handler {
     return this.#idle() ? Promise.resolve() : this.#waiters.wait();
   }
 
-  /** Send what is queued, then close. */
+  /**
+   * Give up on every message not yet sent: the queued ones and the one being
+   * sent (its connection is closed), counted in `abandonedCount`; pending
+   * flush() calls resolve. Returns the records given up. close() calls it when
+   * `closeTimeout` passes, shutdown() when its deadline does.
+   */
+  abandon(reason: Error = new Error('SMTPHandler: abandoned')): Abandoned {
+    const current = this.#current;
+    const unsent = this.#queue.splice(0);
+    this.#abandonedJob = current;
+    this.#abort?.(reason);
+    this.#abort = null;
+    this.#current = null;
+    this.#busy = false; // idle at once: close() after abandon() does not wait for the aborted send
+    const jobs = current ? [current, ...unsent] : unsent;
+    this.abandonedCount += jobs.length;
+    this.#waiters.release();
+    return { records: jobs.map((j) => j.record), inFlight: current ? 1 : 0 };
+  }
+
+  /** Send what is queued (for at most `closeTimeout` ms; then give up what is left, listed on stderr), then close. */
   override async close(): Promise<void> {
     if (this._closed) return;
-    await this.flush();
+    if (!(await settlesWithin(this.flush(), this.closeTimeout))) {
+      const a = this.abandon(new Error(`SMTPHandler: close() gave up after ${this.closeTimeout} ms`));
+      reportAbandoned(`${this.constructor.name}.close()`, this.closeTimeout, [describeAbandoned(`${this.constructor.name}(${this.mailhost}:${this.mailport ?? 25})`, a)]);
+    }
     await super.close();
   }
 }
