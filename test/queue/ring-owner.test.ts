@@ -15,8 +15,9 @@ const attachWorker = join(import.meta.dirname, '..', 'fixtures', 'queue', 'attac
 
 async function attachIn(d: unknown, log = 0): Promise<string> {
   const w = tsWorker(attachWorker, { d, log });
+  const exited = once(w, 'exit'); // before the message: 'exit' can follow it in the same turn
   const [msg] = (await once(w, 'message')) as [string];
-  await once(w, 'exit');
+  await exited;
   return msg;
 }
 
