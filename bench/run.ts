@@ -20,6 +20,8 @@ const opt = (name: string, dflt: string): string => {
 };
 const N = Number(opt('n', '1000000'));
 const REPEATS = Number(opt('repeats', '3'));
+/** Requests per HTTP request-logging run: N/50, between 1,000 and 20,000. */
+const HTTP_N = Math.max(1000, Math.min(20000, Math.round(N / 50)));
 const ONLY = opt('only', '').split(',').filter(Boolean);
 const here = import.meta.dirname;
 const dir = mkdtempSync(join(tmpdir(), 'logflume-bench-'));
@@ -29,7 +31,7 @@ const sc = (f: string) => join(here, 'scenarios', f);
 interface Scenario {
   id: string;
   label: string;
-  group: 'text' | 'json' | 'queue' | 'rotating' | 'socket' | 'ceiling';
+  group: 'text' | 'json' | 'queue' | 'rotating' | 'socket' | 'ceiling' | 'http';
   cmd: string[];
   /** logflume's own scenario that peers in this group are compared with. */
   ref?: boolean;
@@ -59,6 +61,16 @@ const optional: Scenario[] = [
   { id: 'logflume-rotating-1mib', label: 'logflume RotatingFileHandler (1 MiB rollovers)', group: 'rotating', cmd: [...tsx, sc('logflume-rotating.ts'), '@FILE', String(N), '1'] },
   { id: 'logflume-eldelay', label: 'logflume FileHandler, 100 records per loop turn (event-loop delay)', group: 'text', cmd: [...tsx, sc('logflume-eldelay.ts'), '@FILE', String(N), '0'] },
   { id: 'logflume-eldelay-buffered', label: 'logflume FileHandler (buffered), 100 records per loop turn (event-loop delay)', group: 'text', cmd: [...tsx, sc('logflume-eldelay.ts'), '@FILE', String(N), '1'] },
+  // issue 19: JsonFormatter with ten redaction paths vs pino `redact` (two object fields per record; the cost is the difference to the row without paths)
+  { id: 'logflume-json-fields', label: 'logflume JsonFormatter, 2 object fields/record, no redaction', group: 'json', cmd: [...tsx, sc('logflume-json-redact.ts'), '@FILE', String(N), '0'] },
+  { id: 'logflume-json-redact10', label: 'logflume JsonFormatter, 2 object fields/record, redact: 10 paths', group: 'json', cmd: [...tsx, sc('logflume-json-redact.ts'), '@FILE', String(N), '10'] },
+  { id: 'pino-fields', label: 'pino async destination, 2 object fields/record, no redact', group: 'json', cmd: ['node', sc('pino-redact.mjs'), '@FILE', String(N), '0'] },
+  { id: 'pino-redact10', label: 'pino async destination, 2 object fields/record, redact: 10 paths', group: 'json', cmd: ['node', sc('pino-redact.mjs'), '@FILE', String(N), '10'] },
+  // issue 19: request logging on node:http under autocannon (10 connections, a fixed number of requests, in-process): records/s = requests/s, caller ns = mean latency
+  { id: 'http-none', label: 'node:http, no request logging (requests/s; caller ns = mean latency)', group: 'http', cmd: [...tsx, sc('http-logging.mjs'), '@FILE', String(HTTP_N), 'none'], selfVerified: true },
+  { id: 'logflume-http', label: 'node:http + logflume RequestLogger → JSON file (requests/s; latency)', group: 'http', cmd: [...tsx, sc('http-logging.mjs'), '@FILE', String(HTTP_N), 'logflume'], selfVerified: true },
+  { id: 'logflume-http-nocontext', label: 'node:http + logflume RequestLogger, context: false (requests/s; latency)', group: 'http', cmd: [...tsx, sc('http-logging.mjs'), '@FILE', String(HTTP_N), 'logflume-nocontext'], selfVerified: true },
+  { id: 'pino-http', label: 'node:http + pino-http → async destination (requests/s; latency)', group: 'http', cmd: [...tsx, sc('http-logging.mjs'), '@FILE', String(HTTP_N), 'pino-http'], selfVerified: true },
   { id: 'logflume-socket', label: 'logflume SocketHandler → receiver (loopback)', group: 'socket', cmd: [...tsx, sc('logflume-socket.ts'), String(N)], ref: true, selfVerified: true },
 ];
 for (const s of optional) if (existsSync(s.cmd[s.cmd[0] === 'node' ? 1 : 3]!)) all.push(s);

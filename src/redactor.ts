@@ -1,4 +1,4 @@
-import { addPath, newNode, parsePath, type PathNode } from './internal/redact-path.js';
+import { addPath, newNode, parsePath, seal, type PathNode } from './internal/redact-path.js';
 import { toMessagePattern, type MessagePattern } from './redaction-patterns.js';
 import { errorToJson } from './json-formatter.serialize.js';
 import { isRequestLike, isResponseLike, serializeRequest, serializeResponse } from './internal/http-serialize.js';
@@ -55,6 +55,7 @@ export class Redactor {
   constructor(options: RedactorOptions = {}) {
     this.paths = [...(options.paths ?? [])];
     for (let i = 0; i < this.paths.length; i++) addPath(this.#root, parsePath(this.paths[i]!));
+    seal(this.#root);
     this.censor = options.censor === undefined ? '[Redacted]' : options.censor;
     this.#censorFn = typeof this.censor === 'function' ? (this.censor as (v: unknown, p: readonly string[]) => unknown) : null;
     this.remove = options.remove ?? false;
@@ -82,9 +83,10 @@ export class Redactor {
     const a = r.keys?.get(key);
     const b = r.wild;
     if (a === undefined && b === null) return value;
-    const path = [key];
+    // the path is only kept for a censor function, which receives it
+    const path = this.#censorFn === null ? null : [key];
     try {
-      return this.#walk(value, a ?? null, b, path);
+      return b === null ? this.#walkOne(value, a!, path) : this.#walk(value, a ?? null, b, path);
     } catch {
       return this.remove ? REMOVED : FAILED;
     }
@@ -94,7 +96,7 @@ export class Redactor {
   redact<T>(obj: T): T {
     if (typeof obj !== 'object' || obj === null || !this.hasPaths) return obj;
     try {
-      const out = this.#walk(obj, this.#root, null, []);
+      const out = this.#walkOne(obj, this.#root, this.#censorFn === null ? null : []);
       return (out === REMOVED ? {} : out) as T;
     } catch {
       return { redaction: FAILED } as T;
@@ -114,24 +116,58 @@ export class Redactor {
     return text;
   }
 
-  #censored(value: unknown, path: readonly string[]): unknown {
+  #censored(value: unknown, path: readonly string[] | null): unknown {
     if (this.remove) return REMOVED;
     if (this.#censorFn === null) return this.censor;
     try {
-      return this.#censorFn(value, [...path]);
+      return this.#censorFn(value, [...(path ?? [])]);
     } catch {
       return FAILED;
     }
   }
 
+  /** One trie node (the common case: no wildcard meets a named key at this level). */
+  #walkOne(value: unknown, node: PathNode, path: string[] | null): unknown {
+    if (node.end) return this.#censored(value, path);
+    if (typeof value !== 'object' || value === null) return value;
+    if (node.wild !== null) return this.#walk(value, node, null, path);
+    const src = plainShape(value);
+    const obj = src as Record<string, unknown>;
+    let copy: Record<string, unknown> | unknown[] | null = src === value ? null : obj;
+    let removed = false;
+    const list = node.list;
+    const kids = node.kids;
+    for (let i = 0; i < list.length; i++) {
+      const k = list[i]!;
+      if (!Object.hasOwn(obj, k)) continue;
+      let cur: unknown;
+      try {
+        cur = obj[k];
+      } catch {
+        cur = FAILED;
+      }
+      path?.push(k);
+      const nv = this.#walkOne(cur, kids[i]!, path);
+      path?.pop();
+      if (nv === cur) continue;
+      copy ??= Array.isArray(obj) ? obj.slice() : { ...obj };
+      if (nv === REMOVED) {
+        removed = true;
+        if (Array.isArray(copy)) copy[Number(k)] = REMOVED;
+        else delete (copy as Record<string, unknown>)[k];
+      } else (copy as Record<string, unknown>)[k] = nv;
+    }
+    if (copy === null) return value;
+    if (removed && Array.isArray(copy)) return copy.filter((x) => x !== REMOVED);
+    return copy;
+  }
+
   /** Apply the trie nodes `a` and `b` (either may be null) to `value`, copying on write. */
-  #walk(value: unknown, a: PathNode | null, b: PathNode | null, path: string[]): unknown {
+  #walk(value: unknown, a: PathNode | null, b: PathNode | null, path: string[] | null): unknown {
     if ((a !== null && a.end) || (b !== null && b.end)) return this.#censored(value, path);
     if (typeof value !== 'object' || value === null) return value;
     const anyWild = (a !== null && a.wild !== null) || (b !== null && b.wild !== null);
-    // objects whose data sits behind prototypes are walked as the plain shape the JSON output has
-    const src =
-      value instanceof Map ? Object.fromEntries(value) : value instanceof Error ? errorToJson(value) : isRequestLike(value) ? serializeRequest(value) : isResponseLike(value) ? serializeResponse(value) : value;
+    const src = plainShape(value);
     let copy: Record<string, unknown> | unknown[] | null = src === value ? null : (src as Record<string, unknown>);
     const obj = src as Record<string, unknown>;
     let removed = false;
@@ -142,7 +178,7 @@ export class Redactor {
       const wb = b?.wild ?? null;
       if (ca === null && cb === null && wa === null && wb === null) return;
       if (!Object.prototype.hasOwnProperty.call(obj, k)) return;
-      path.push(k);
+      path?.push(k);
       let cur: unknown;
       let nv: unknown;
       try {
@@ -154,7 +190,7 @@ export class Redactor {
       nv = cur;
       if (ca !== null || cb !== null) nv = this.#walk(nv, ca, cb, path);
       if (nv !== REMOVED && (wa !== null || wb !== null)) nv = this.#walk(nv, wa, wb, path);
-      path.pop();
+      path?.pop();
       if (nv === cur) return;
       copy ??= Array.isArray(obj) ? obj.slice() : { ...obj };
       if (nv === REMOVED) {
@@ -174,4 +210,13 @@ export class Redactor {
     if (removed && Array.isArray(copy)) return copy.filter((x) => x !== REMOVED);
     return copy;
   }
+}
+
+/** Objects whose data sits behind prototypes, as the plain shape the JSON output has; others as they are. */
+function plainShape(value: object): object {
+  if (value instanceof Map) return Object.fromEntries(value);
+  if (value instanceof Error) return errorToJson(value);
+  if (isRequestLike(value)) return serializeRequest(value);
+  if (isResponseLike(value)) return serializeResponse(value);
+  return value;
 }

@@ -42,6 +42,13 @@ export interface RequestLoggerOptions {
   setResponseHeader?: boolean;
   /** Extra fields for the completion record, e.g. `(req, res) => ({ user: req.user?.id })`. A throw is reported, never raised. */
   customFields?: (req: HttpRequestLike, res: HttpResponseLike) => Record<string, unknown> | undefined;
+  /**
+   * Open a `withContext` scope with the request id around the handler. Default
+   * true. On Node 20 the first scope turns on async hooks process-wide, which
+   * costs every promise a little (see docs/http.md); false skips the scope
+   * (the completion record still carries the id).
+   */
+  context?: boolean;
   /** Options of the req/res serializers (headers redacted, headers left out). */
   serializers?: HttpSerializerOptions;
 }
@@ -143,7 +150,7 @@ export class RequestLogger {
       res.once('finish', () => done(false));
       res.once('close', () => done(res.writableEnded !== true));
     }
-    return withContext({ [this.#idField]: rid }, next);
+    return this.options.context === false ? next() : withContext({ [this.#idField]: rid }, next);
   }
 
   /** Write the completion record for one request. Never throws. */
@@ -182,7 +189,7 @@ export class RequestLogger {
     return (req: HttpRequestLike, res: HttpResponseLike, next: (err?: unknown) => void) => {
       // body parsers read the stream after this returns: emit its events in the request's scope
       this.track(req, res, () => {
-        bindStream(req);
+        if (this.options.context !== false) bindStream(req);
         next();
       });
     };
@@ -215,7 +222,7 @@ export class RequestLogger {
       };
       try {
         const r = this.track(req, res, () => {
-          bindStream(req);
+          if (this.options.context !== false) bindStream(req);
           return handler(req, res);
         });
         if (r !== null && typeof r === 'object' && typeof (r as Promise<unknown>).then === 'function') (r as Promise<unknown>).then(undefined, fail);

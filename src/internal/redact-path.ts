@@ -12,13 +12,16 @@ export type Segment = string | typeof WILDCARD;
 /** One trie node: children by key, a wildcard child, and whether a path ends here. */
 export interface PathNode {
   keys: Map<string, PathNode> | null;
+  /** The keys of `keys` and their nodes as arrays (filled by `seal`), for iteration without a Map iterator. */
+  list: string[];
+  kids: PathNode[];
   wild: PathNode | null;
   /** A path ends at this node: the value here is censored or removed. */
   end: boolean;
 }
 
 export function newNode(): PathNode {
-  return { keys: null, wild: null, end: false };
+  return { keys: null, wild: null, end: false, list: [], kids: [] };
 }
 
 /** Parse one path; throws a TypeError naming the path and the offset of the problem. */
@@ -82,4 +85,12 @@ export function addPath(root: PathNode, segs: readonly Segment[]): void {
     node = next;
   }
   node.end = true;
+}
+
+/** Fill every node's `list`/`kids` arrays once all paths are added. */
+export function seal(node: PathNode): void {
+  node.list = node.keys === null ? [] : [...node.keys.keys()];
+  node.kids = node.keys === null ? [] : [...node.keys.values()];
+  for (const k of node.kids) seal(k);
+  if (node.wild !== null) seal(node.wild);
 }

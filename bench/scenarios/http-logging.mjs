@@ -1,0 +1,59 @@
+// Request logging under a bounded load: a node:http server on loopback with
+// logflume's RequestLogger (JSON to a file), pino-http, or no logging; autocannon
+// sends a fixed number of requests (10 connections). Prints requests/s and the
+// mean latency; the log file must hold one line per request.
+import http from 'node:http';
+import { readFileSync } from 'node:fs';
+import autocannon from 'autocannon';
+
+const [file, amountArg, mode] = process.argv.slice(2);
+const amount = Number(amountArg);
+const warm = 500;
+let close = async () => {};
+let handler = (_req, res) => res.end('ok');
+if (mode === 'logflume' || mode === 'logflume-nocontext') {
+  const { getLogger, FileHandler, JsonFormatter } = await import('../../src/index.js');
+  const { RequestLogger } = await import('../../src/http/index.js');
+  const h = new FileHandler(file, { mode: 'w', buffered: true });
+  h.setFormatter(new JsonFormatter({ time: 'epochMillis' }));
+  const log = getLogger('http');
+  log.setLevel('INFO');
+  log.propagate = false;
+  log.addHandler(h);
+  handler = new RequestLogger({ logger: log, context: mode === 'logflume' }).wrap(handler);
+  close = () => h.close();
+} else if (mode === 'pino-http') {
+  const pino = (await import('pino')).default;
+  const pinoHttp = (await import('pino-http')).default;
+  const dest = pino.destination({ dest: file, sync: false, minLength: 4096 });
+  await new Promise((r) => dest.once('ready', r));
+  const mw = pinoHttp({ logger: pino(dest) });
+  const inner = handler;
+  handler = (req, res) => {
+    mw(req, res);
+    inner(req, res);
+  };
+  close = async () => {
+    dest.flushSync();
+    dest.end();
+  };
+}
+const server = http.createServer(handler);
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const url = `http://127.0.0.1:${server.address().port}/items/1?q=x`;
+const headers = { 'user-agent': 'bench', accept: 'application/json', authorization: 'Bearer abc' };
+await autocannon({ url, connections: 10, amount: warm, headers });
+const t0 = process.hrtime.bigint();
+const r = await autocannon({ url, connections: 10, amount, headers });
+const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+server.close();
+await close();
+const total = r.requests.total;
+const bad = r.non2xx + r.errors + r.timeouts;
+let lines = amount + warm;
+if (mode !== 'none') lines = readFileSync(file, 'utf8').split('\n').filter(Boolean).length;
+if (bad > 0 || total !== amount || lines !== amount + warm) {
+  process.stdout.write(JSON.stringify({ error: `requests ${total}/${amount}, failures ${bad}, log lines ${lines}/${amount + warm}` }) + '\n');
+} else {
+  process.stdout.write(JSON.stringify({ recordsPerSec: total / secs, callerNs: r.latency.average * 1e6 }) + '\n');
+}
