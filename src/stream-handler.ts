@@ -1,9 +1,26 @@
 import { Handler } from './handler.js';
-import { NOTSET, getLevelName, type Level } from './levels.js';
+import { NOTSET, CRITICAL, getLevelName, type Level } from './levels.js';
 import type { LogRecord } from './log-record.js';
 import { settings } from './internal/runtime.js';
 import { writeStderr } from './internal/report.js';
 import { ConfigError } from './errors.js';
+import { checkOptions } from './check-options.js';
+import { directFd, writeAllSync } from './internal/stdio-writer.js';
+
+/** Options of {@link StreamHandler} (the second argument may also be just a level). */
+export interface StreamHandlerOptions {
+  /** Minimum level (default NOTSET). */
+  level?: Level;
+  /**
+   * Batch records and write them once per event-loop turn (or at `bufferSize`
+   * characters), flushed synchronously at process exit, on flush()/close() and
+   * for every CRITICAL record. Default false: each record is written before
+   * the log call returns, as in Python. A SIGKILL can lose one turn's records.
+   */
+  buffered?: boolean;
+  /** Characters that force a write in buffered mode (default 65536). */
+  bufferSize?: number;
+}
 
 /**
  * What a StreamHandler writes to: a Node Writable, or any object with
@@ -45,8 +62,14 @@ export class StreamHandler<S extends WritableLike | null = WritableLike> extends
   // The failed stream already reported, so a failure is reported once per stream.
   #reported: object | null = null;
   #droppedReported = 0;
+  /** Batch writes per event-loop turn (see StreamHandlerOptions.buffered). */
+  readonly buffered: boolean;
+  readonly #bufferSize: number;
+  #buf = '';
+  #bufStream: WritableLike | null = null;
+  #scheduled = false;
 
-  constructor(stream?: S | null, level: Level = NOTSET) {
+  constructor(stream?: S | null, level: Level | StreamHandlerOptions = NOTSET) {
     const given: unknown = stream;
     if (given !== undefined && given !== null && (typeof given !== 'object' || typeof (given as { write?: unknown }).write !== 'function')) {
       throw new ConfigError(
@@ -54,7 +77,11 @@ export class StreamHandler<S extends WritableLike | null = WritableLike> extends
         { code: 'ERR_LOGFLUME_OPTION' },
       );
     }
-    super(level);
+    const opts: StreamHandlerOptions = typeof level === 'object' && level !== null ? level : { level };
+    if (typeof level === 'object' && level !== null) checkOptions(new.target.name, level, { level: 'level', buffered: 'boolean', bufferSize: 'integer' });
+    super(opts.level ?? NOTSET);
+    this.buffered = opts.buffered ?? false;
+    this.#bufferSize = opts.bufferSize ?? 65536;
     this.stream = (stream ?? (process.stderr as unknown as S));
     // guarded now, not only at the first write: a socket can fail before it is written to
     if (isNodeWritable(this.stream)) guardStream(this.stream!);
@@ -86,6 +113,7 @@ export class StreamHandler<S extends WritableLike | null = WritableLike> extends
   }
 
   override flushSync(): void {
+    if (this.#buf !== '') this.#drain();
     const s = this.stream;
     if (s && typeof s.flush === 'function') s.flush();
   }
@@ -94,13 +122,63 @@ export class StreamHandler<S extends WritableLike | null = WritableLike> extends
   override emit(record: LogRecord): void {
     const msg = this.format(record);
     this.write(msg + this.terminator, record);
+    // a CRITICAL record may be the last before a crash: push it out now
+    if (this.#buf !== '' && record.levelno >= CRITICAL) this.#drain();
   }
 
   /** @internal the write step, shared with subclasses that pre-format. */
-  protected write(text: string, record: LogRecord | null): void {
-    void record;
+  protected write(text: string, _record: LogRecord | null): void {
     const s = this.stream;
     if (s === null) return;
+    if (this.buffered) {
+      if (this.#bufStream !== s && this.#buf !== '') this.#drain(); // the stream was swapped: old text to the old stream
+      this.#bufStream = s;
+      this.#buf += text;
+      if (this.#buf.length >= this.#bufferSize) this.#drain();
+      else if (!this.#scheduled) {
+        this.#scheduled = true;
+        setImmediate(this.#onTurnEnd).unref();
+      }
+      return;
+    }
+    this.#writeNow(s, text);
+  }
+
+  readonly #onTurnEnd = (): void => {
+    this.#scheduled = false;
+    if (this.#buf !== '') this.#drain();
+  };
+
+  /** Write the buffered text now; failures are reported here, as a write's would be. */
+  #drain(): void {
+    const text = this.#buf;
+    const s = this.#bufStream ?? this.stream;
+    this.#buf = '';
+    if (s === null) return;
+    try {
+      this.#writeNow(s, text);
+    } catch (e) {
+      this.handleError(null, e);
+    }
+  }
+
+  #writeNow(s: WritableLike, text: string): void {
+    // process.stdout/stderr on a pipe or a file: one write(2), as Node itself would do it synchronously
+    if (s === (process.stdout as unknown) || s === (process.stderr as unknown)) {
+      if (this.#reported === s) {
+        this.droppedCount++; // failed before (EPIPE: the reader is gone); counted, reported at close()
+        return;
+      }
+      const fd = directFd(s);
+      if (fd >= 0) {
+        try {
+          writeAllSync(fd, text);
+        } catch (e) {
+          this.#streamFailed(s, e);
+        }
+        return;
+      }
+    }
     if (isNodeWritable(s)) {
       if (isDead(s)) {
         this.#streamFailed(s, (s as { errored?: unknown }).errored ?? null);
