@@ -66,12 +66,16 @@ export class Formatter {
   readonly _fmt: string;
   datefmt: string | null;
   readonly style: FormatStyle;
+  // The three class-level defaults live on the prototype, as Python's class attributes:
+  // `Formatter.prototype.converter = gmtime` (or a subclass's prototype value, or a static
+  // such as `static default_time_format = '%H:%M'`) applies to every formatter that does
+  // not set its own; assigning on an instance sets that formatter's own.
   /** Python's `converter`: `localtime` (default) or `gmtime` for UTC. */
-  converter: Converter = localtime;
+  declare converter: Converter;
   /** Python's `default_time_format`. */
-  default_time_format: string = DEFAULT_TIME_FORMAT;
+  declare default_time_format: string;
   /** Python's `default_msec_format`; null drops the milliseconds. */
-  default_msec_format: string | null = DEFAULT_MSEC_FORMAT;
+  declare default_msec_format: string | null;
   readonly #compiled: CompiledFormat;
   readonly #defaults: Record<string, unknown> | null;
   readonly #usesTime: boolean;
@@ -83,6 +87,7 @@ export class Formatter {
 
   constructor(fmt?: string | null | FormatterOptions, datefmt?: string | null, style?: FormatStyle, validate?: boolean, defaults?: Record<string, unknown> | null) {
     let escape: FormatterOptions['escape'];
+    if (new.target !== Formatter && !STATICS_SEEN.has(new.target)) adoptStaticDefaults(new.target);
     if (fmt !== null && typeof fmt === 'object') {
       if (new.target === Formatter) checkOptions('Formatter', fmt, FORMATTER_OPTIONS);
       ({ fmt, datefmt, style, validate, defaults, escape } = fmt);
@@ -95,9 +100,10 @@ export class Formatter {
     }
     style ??= '%';
     if (style !== '%' && style !== '{' && style !== '$') {
-      throw new ConfigError(`Style must be one of: %, {, $ (got ${JSON.stringify(style)})`, { code: 'ERR_LOGFLUME_FORMAT' });
+      throw new ConfigError(`Style must be one of: %,{,$ (got ${JSON.stringify(style)})`, { code: 'ERR_LOGFLUME_FORMAT' });
     }
-    const text = fmt ?? DEFAULT_FMT[style];
+    // Python's `fmt or default`: '' is the default format too
+    const text = fmt || DEFAULT_FMT[style];
     this._fmt = text;
     this.style = style;
     this.datefmt = datefmt ?? null;
@@ -113,7 +119,7 @@ export class Formatter {
     }
     this.#usesTime = usesTimeText(text, style);
     // Compile the date format and load the time zone now, not on the first record.
-    if (this.#usesTime) this.#timeFunction(this.datefmt)(Date.now() / 1000);
+    if (this.#usesTime) this.#timeFunction(this.datefmt || null)(Date.now() / 1000);
     for (const f of this.#compiled.fields) if (CALLER_FIELDS.has(f)) callerInfo.usedByFormat = true;
   }
 
@@ -132,6 +138,8 @@ export class Formatter {
    * `datefmt` (strftime directives) or Python's default `YYYY-MM-DD HH:MM:SS,mmm`.
    */
   formatTime(record: LogRecord, datefmt: string | null = null): string {
+    // Python's `if datefmt:` — '' means the default format, as null does
+    if (!datefmt) datefmt = null;
     const created = record.created;
     // Thousands of records share a millisecond: reuse the text while nothing it depends on changed.
     const c = this.#timeCache;
@@ -161,7 +169,7 @@ export class Formatter {
   #timeCache: TimeCache = { created: NaN, datefmt: null, converter: null, msecFormat: null, timeFormat: '', zoneGen: -1, msecs: NaN, text: '' };
 
   #formatTimeUncached(record: LogRecord, created: number, datefmt: string | null): string {
-    if (datefmt !== null && datefmt !== this.datefmt) {
+    if (datefmt !== null && datefmt !== (this.datefmt || null)) {
       return strftime(datefmt, this.converter(created));
     }
     const fn = this.#timeFunction(datefmt);
@@ -223,15 +231,44 @@ export class Formatter {
     if (record.exc_info !== null && record.exc_info !== undefined && record.exc_info !== false) {
       if (!record.exc_text) record.exc_text = this.formatException(record.exc_info);
     }
+    // Python's `if s[-1:] != "\n"`: an empty line still gets the newline before the exception text
     if (record.exc_text) {
-      if (s.length > 0 && !s.endsWith('\n')) s += '\n';
+      if (!s.endsWith('\n')) s += '\n';
       s += record.exc_text;
     }
     if (record.stack_info) {
-      if (s.length > 0 && !s.endsWith('\n')) s += '\n';
+      if (!s.endsWith('\n')) s += '\n';
       s += this.formatStack(record.stack_info);
     }
     return s;
+  }
+}
+
+Formatter.prototype.converter = localtime;
+Formatter.prototype.default_time_format = DEFAULT_TIME_FORMAT;
+Formatter.prototype.default_msec_format = DEFAULT_MSEC_FORMAT;
+
+const CLASS_DEFAULTS = ['converter', 'default_time_format', 'default_msec_format'] as const;
+const STATICS_SEEN = new WeakSet<object>();
+
+/**
+ * A subclass that declares a default as a static (`static converter = gmtime`) gets it as
+ * its prototype's value, once, at its first construction — unless its prototype already
+ * has its own; the nearest class in the chain wins, as Python's attribute lookup.
+ */
+function adoptStaticDefaults(cls: abstract new (...args: never[]) => unknown): void {
+  STATICS_SEEN.add(cls);
+  const resolved = new Set<string>();
+  for (let c: unknown = cls; c !== Formatter && typeof c === 'function'; c = Object.getPrototypeOf(c)) {
+    const statics = c as unknown as Record<string, unknown> & { prototype: object };
+    for (const k of CLASS_DEFAULTS) {
+      if (resolved.has(k)) continue;
+      if (Object.hasOwn(statics.prototype, k)) resolved.add(k);
+      else if (Object.hasOwn(statics, k)) {
+        Object.defineProperty(statics.prototype, k, { value: statics[k], writable: true, configurable: true, enumerable: false });
+        resolved.add(k);
+      }
+    }
   }
 }
 
@@ -275,8 +312,10 @@ function escapedView(record: LogRecord): LogRecord {
   return (view as unknown as LogRecord) ?? record;
 }
 
+/** Python's '%03d' of msecs; negative before the epoch ('-250', '-05'), as Python's `%03d` of -250.0. */
 function pad3(n: number): string {
   const i = Math.trunc(n);
+  if (i < 0) return i <= -10 ? String(i) : '-0' + -i;
   return i >= 100 ? String(i) : i >= 10 ? '0' + i : '00' + i;
 }
 

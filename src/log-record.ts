@@ -97,7 +97,8 @@ export class LogRecord {
   getMessage(): string {
     const msg = pyStr(this.msg);
     const args = this.args;
-    if (args === null || args === undefined) return msg;
+    // Python's `if self.args:` — a falsy value (None, 0, '', False, an empty tuple or dict) leaves msg as it is
+    if (args === null || args === undefined || args === false || args === 0 || args === '' || args === 0n) return msg;
     if (Array.isArray(args)) {
       if (args.length === 0) return msg;
     } else if (typeof args === 'object' && isEmptyMapping(args)) {

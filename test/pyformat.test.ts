@@ -75,8 +75,8 @@ interface Case {
   run: () => string;
 }
 
-/** Python exception types we cannot name, mapped to the PyFormatError type we raise instead. */
-const TYPE_MAP: Record<string, string> = { OverflowError: 'ValueError', IndexError: 'KeyError', AttributeError: 'KeyError' };
+/** Python exception types PyFormatError does not name (none since issue 18 item 3: pyType is Python's type). */
+const TYPE_MAP: Record<string, string> = {};
 
 function ours(run: () => string): Outcome {
   try {
@@ -89,7 +89,6 @@ function ours(run: () => string): Outcome {
 
 function expected(py: Outcome): Outcome {
   if ('ok' in py) return py;
-  if (py.err === 'IndexError' && py.msg.startsWith('Replacement index')) return { err: 'ValueError', msg: py.msg };
   return { err: TYPE_MAP[py.err] ?? py.err, msg: py.msg };
 }
 
@@ -358,7 +357,7 @@ function onlyPyFormatError(f: () => unknown): void {
     f();
   } catch (e) {
     if (!(e instanceof PyFormatError)) throw e;
-    assert.ok(['TypeError', 'ValueError', 'KeyError'].includes(e.pyType));
+    assert.ok(['TypeError', 'ValueError', 'KeyError', 'IndexError', 'OverflowError', 'AttributeError', 'MemoryError'].includes(e.pyType));
   }
 }
 
@@ -492,8 +491,7 @@ test('percentFormat – integral JS numbers are ints, others floats', () => {
   assert.throws(() => percentFormat('%d', [undefined]), { message: '%d format: a real number is required, not NoneType' });
   assert.throws(() => percentFormat('%d', [new Date(0)]), { message: '%d format: a real number is required, not Date' });
   assert.throws(() => percentFormat('%d', [new Map()]), { message: '%d format: a real number is required, not dict' });
-  // Python's OverflowError has no PyFormatError counterpart; it is reported as a ValueError.
-  assert.throws(() => percentFormat('%d', [Infinity]), { pyType: 'ValueError', message: 'cannot convert float infinity to integer' });
+  assert.throws(() => percentFormat('%d', [Infinity]), { pyType: 'OverflowError', message: 'cannot convert float infinity to integer' });
 });
 
 test('percentFormat – absurd widths fail as PyFormatError, not RangeError', () => {
@@ -526,10 +524,10 @@ test('compileBraceStyle – fields, JS property access, and errors', () => {
   assert.equal(compileBraceStyle('{s.length}').render({ s: 'abcd' }), '4');
   assert.equal(compileBraceStyle('{x}').render({ x: 1e-7 }), '1e-7');
   assert.throws(() => compileBraceStyle('{a}').render({}), { pyType: 'KeyError', message: "'a'" });
-  assert.throws(() => compileBraceStyle('{a.b}').render({ a: {} }), { pyType: 'KeyError', message: "'dict' object has no attribute 'b'" });
-  assert.throws(() => compileBraceStyle('{a[2]}').render({ a: [1] }), { pyType: 'KeyError', message: 'list index out of range' });
-  assert.throws(() => compileBraceStyle('{}'), { pyType: 'ValueError', message: 'Replacement index 0 out of range for positional args tuple' });
-  assert.throws(() => compileBraceStyle('{a} {0}'), { pyType: 'ValueError', message: 'Replacement index 0 out of range for positional args tuple' });
+  assert.throws(() => compileBraceStyle('{a.b}').render({ a: {} }), { pyType: 'AttributeError', message: "'dict' object has no attribute 'b'" });
+  assert.throws(() => compileBraceStyle('{a[2]}').render({ a: [1] }), { pyType: 'IndexError', message: 'list index out of range' });
+  assert.throws(() => compileBraceStyle('{}'), { pyType: 'IndexError', message: 'Replacement index 0 out of range for positional args tuple' });
+  assert.throws(() => compileBraceStyle('{a} {0}'), { pyType: 'IndexError', message: 'Replacement index 0 out of range for positional args tuple' });
   assert.throws(() => compileBraceStyle('{a'), { pyType: 'ValueError', message: "expected '}' before end of string" });
   assert.equal(compileBraceStyle('plain {{text}}').render({}), 'plain {text}');
   // JS object keys are strings, so {d[0]} finds the key '0' (Python's dict would need the int 0).

@@ -214,7 +214,7 @@ export class DictConfigurator extends BaseConfigurator {
     put('datefmt', 'datefmt', 'str');
     put('style', 'style', 'str');
     if (kwargs.style !== undefined && !['%', '{', '$'].includes(kwargs.style as string)) {
-      throw keyError(joinPath(at, 'style'), `Style must be one of: %, {, $ (got ${describe(kwargs.style)})`);
+      throw keyError(joinPath(at, 'style'), `Style must be one of: %,{,$ (got ${describe(kwargs.style)})`);
     }
     put('validate', 'validate', 'bool');
     put('defaults', 'defaults', 'object');

@@ -45,7 +45,7 @@ function asIndex(s: string): number {
 }
 
 function positional(index: number): PyFormatError {
-  return new PyFormatError('ValueError', `Replacement index ${index} out of range for positional args tuple`);
+  return new PyFormatError('IndexError', `Replacement index ${index} out of range for positional args tuple`);
 }
 
 /** Split 'a.b[0][k]' into its first name and access steps, with Python's errors. */
@@ -209,8 +209,7 @@ function keyError(key: unknown): PyFormatError {
 
 function getAttr(obj: unknown, attr: string): unknown {
   if (obj === null || obj === undefined || !(attr in Object(obj))) {
-    // Python would raise AttributeError; it is reported as a lookup failure (KeyError).
-    throw new PyFormatError('KeyError', `'${pyTypeName(obj)}' object has no attribute '${attr}'`);
+    throw new PyFormatError('AttributeError', `'${pyTypeName(obj)}' object has no attribute '${attr}'`);
   }
   return (obj as Record<string, unknown>)[attr];
 }
@@ -222,7 +221,7 @@ function getItem(obj: unknown, key: string | number): unknown {
       throw new PyFormatError('TypeError', `${what} indices must be integers or slices, not str`);
     }
     const len = (obj as ArrayLike<unknown>).length;
-    if (key >= len) throw new PyFormatError('KeyError', `${what} index out of range`);
+    if (key >= len) throw new PyFormatError('IndexError', `${what} index out of range`);
     return (obj as ArrayLike<unknown>)[key];
   }
   if (obj instanceof Map) {

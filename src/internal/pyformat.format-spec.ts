@@ -271,7 +271,7 @@ export function intDigits(v: number | bigint, radix: number): string {
 export function intToFloat(v: number | bigint): number {
   if (typeof v === 'number') return v === 0 ? 0 : v;
   const f = Number(v);
-  if (!Number.isFinite(f)) throw new PyFormatError('ValueError', 'int too large to convert to float');
+  if (!Number.isFinite(f)) throw new PyFormatError('OverflowError', 'int too large to convert to float');
   return f;
 }
 
@@ -306,9 +306,9 @@ function formatInt(v: number | bigint, ps: ParsedSpec, typeName: string): string
     if (ps.alt) throw new PyFormatError('ValueError', "Alternate form (#) not allowed with integer format specifier 'c'");
     const big = typeof v === 'bigint' ? v : BigInt(v);
     if (big > 9223372036854775807n || big < -9223372036854775808n) {
-      throw new PyFormatError('ValueError', 'Python int too large to convert to C long');
+      throw new PyFormatError('OverflowError', 'Python int too large to convert to C long');
     }
-    if (big < 0n || big > 0x10ffffn) throw new PyFormatError('ValueError', '%c arg not in range(0x110000)');
+    if (big < 0n || big > 0x10ffffn) throw new PyFormatError('OverflowError', '%c arg not in range(0x110000)');
     return layoutNumber(ps, false, '', '', String.fromCodePoint(Number(big)), 0);
   }
   let radix = 10;

@@ -238,7 +238,7 @@ export function convert(spec: Spec, v: unknown, width: number, prec: number): st
         s = v;
       } else if ((typeof v === 'number' && Number.isInteger(v)) || typeof v === 'bigint' || typeof v === 'boolean') {
         const n = typeof v === 'boolean' ? (v ? 1 : 0) : Number(v);
-        if (n < 0 || n > 0x10ffff) throw new PyFormatError('ValueError', '%c arg not in range(0x110000)');
+        if (n < 0 || n > 0x10ffff) throw new PyFormatError('OverflowError', '%c arg not in range(0x110000)');
         s = String.fromCodePoint(n);
       } else {
         throw new PyFormatError('TypeError', '%c requires int or char');
@@ -257,7 +257,7 @@ export function convert(spec: Spec, v: unknown, width: number, prec: number): st
         else if (conv === 'd' || conv === 'i' || conv === 'u') {
           if (v !== v) throw new PyFormatError('ValueError', 'cannot convert float NaN to integer');
           if (v === Infinity || v === -Infinity) {
-            throw new PyFormatError('ValueError', 'cannot convert float infinity to integer');
+            throw new PyFormatError('OverflowError', 'cannot convert float infinity to integer');
           }
           iv = Math.trunc(v);
         } else {

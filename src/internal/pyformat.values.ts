@@ -5,7 +5,7 @@
 import { inspect, types } from 'node:util';
 
 /**
- * Python TypeError/ValueError/KeyError analogues. A single class (instead of
+ * Python TypeError/ValueError/KeyError/IndexError/OverflowError/AttributeError/MemoryError analogues. A single class (instead of
  * three) keeps `instanceof` checks cheap for callers such as Handler.handleError,
  * while `pyType` preserves which Python exception a Python user would have
  * seen; `message` is Python's exact message text so logs read the same.
@@ -15,12 +15,14 @@ import { inspect, types } from 'node:util';
  * allowed; Python would raise MemoryError. Report it as a format error.
  */
 export function lengthError(e: unknown): unknown {
-  return e instanceof RangeError ? new PyFormatError('ValueError', 'formatted string too long') : e;
+  return e instanceof RangeError ? new PyFormatError('MemoryError', 'formatted string too long') : e;
 }
 
+export type PyErrorType = 'TypeError' | 'ValueError' | 'KeyError' | 'IndexError' | 'OverflowError' | 'AttributeError' | 'MemoryError';
+
 export class PyFormatError extends Error {
-  readonly pyType: 'TypeError' | 'ValueError' | 'KeyError';
-  constructor(pyType: 'TypeError' | 'ValueError' | 'KeyError', message: string) {
+  readonly pyType: PyErrorType;
+  constructor(pyType: PyErrorType, message: string) {
     super(message);
     this.name = 'PyFormatError';
     this.pyType = pyType;
