@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { root, StreamHandler, Formatter, NOTSET, shutdown } from './index.js';
 import { LogRecordReceiver, type LogRecordReceiverOptions } from './handlers/log-record-receiver.js';
+import { HTTPLogReceiver, type HTTPLogReceiverOptions } from './handlers/http-log-receiver.js';
 import type { WireFormat } from './handlers/wire/record-dict.js';
 
 const HELP = `Usage: logflume serve [options]
@@ -16,12 +17,19 @@ const HELP = `Usage: logflume serve [options]
 
 Receive log records sent by SocketHandler (TCP, Unix) and DatagramHandler (UDP)
 — logflume's or CPython's stock logging.handlers — and hand each to the local
-logger of the same name. Without --tcp/--udp/--unix, listens on TCP 9020.
+logger of the same name; with --http, also what HTTPHandler sends (CPython's
+GET query or POST form, logflume's form or JSON batches). Without
+--tcp/--udp/--unix/--http, listens on TCP 9020.
 
 Listeners:
   --tcp PORT              TCP port (0 = any free port; the port is printed)
   --udp PORT              UDP port (0 = any free port)
   --unix PATH             Unix domain stream socket path
+  --http PORT             HTTP port for HTTPHandler senders (Python's default: 9022)
+  --http-path PATH        accept only this request path (default: any)
+  --http-credentials-file FILE  require Basic auth "user:password" read from FILE
+                          (or set LOGFLUME_HTTP_CREDENTIALS)
+  --http-tls-key FILE, --http-tls-cert FILE  serve HTTPS with this key and cert
   --host ADDR             address to bind TCP/UDP to (default 127.0.0.1;
                           use 0.0.0.0 only behind a firewall, with --hmac-key-file)
 
@@ -32,7 +40,8 @@ Output:
   --logname NAME          send every record to this logger instead of its own name
 
 Safety:
-  --max-frame-size BYTES  largest record accepted (default 1048576)
+  --max-frame-size BYTES  largest record accepted (default 1048576; for --http
+                          the largest request body)
   --max-connections N     simultaneous connections (default 128)
   --read-timeout MS       time a started record may take to arrive (default 10000)
   --idle-timeout MS       close connections silent this long (default 600000;
@@ -101,6 +110,11 @@ export async function main(argv: string[]): Promise<LogRecordReceiver | null> {
       tcp: { type: 'string' },
       udp: { type: 'string' },
       unix: { type: 'string' },
+      http: { type: 'string' },
+      'http-path': { type: 'string' },
+      'http-credentials-file': { type: 'string' },
+      'http-tls-key': { type: 'string' },
+      'http-tls-cert': { type: 'string' },
       host: { type: 'string' },
       config: { type: 'string' },
       logname: { type: 'string' },
@@ -128,7 +142,8 @@ export async function main(argv: string[]): Promise<LogRecordReceiver | null> {
     host: values.host ?? '127.0.0.1',
     logname: values.logname ?? null,
   };
-  if (opts.tcp === null && opts.udp === null && !opts.unix) opts.tcp = 9020;
+  const httpPort = intOpt(values.http, 'http') ?? null;
+  if (opts.tcp === null && opts.udp === null && !opts.unix && httpPort === null) opts.tcp = 9020;
   const num = (k: keyof typeof values, name: string): number | undefined => intOpt(values[k] as string | undefined, name);
   const maxFrameSize = num('max-frame-size', 'max-frame-size');
   if (maxFrameSize !== undefined) opts.maxFrameSize = maxFrameSize;
@@ -150,9 +165,37 @@ export async function main(argv: string[]): Promise<LogRecordReceiver | null> {
   if (values['hmac-key-file']) opts.hmacKey = readFileSync(values['hmac-key-file']).toString('utf8').replace(/\r?\n$/, '');
   else if (process.env.LOGFLUME_HMAC_KEY) opts.hmacKey = process.env.LOGFLUME_HMAC_KEY;
 
+  let httpRx: HTTPLogReceiver | null = null;
+  if (httpPort !== null) {
+    const ho: HTTPLogReceiverOptions = { port: httpPort, host: opts.host!, path: values['http-path'] ?? null, logname: opts.logname ?? null };
+    if (opts.maxFrameSize !== undefined) ho.maxBodySize = opts.maxFrameSize;
+    if (opts.maxConnections !== undefined) ho.maxConnections = opts.maxConnections;
+    if (opts.readTimeout !== undefined) ho.requestTimeout = opts.readTimeout;
+    if (opts.maxMessageExpansion !== undefined) ho.maxMessageExpansion = opts.maxMessageExpansion;
+    if (opts.maxLoggers !== undefined) ho.maxLoggers = opts.maxLoggers;
+    if (opts.maxLoggerDepth !== undefined) ho.maxLoggerDepth = opts.maxLoggerDepth;
+    const cred = values['http-credentials-file'] ? readFileSync(values['http-credentials-file'], 'utf8').replace(/\r?\n$/, '') : process.env.LOGFLUME_HTTP_CREDENTIALS;
+    if (cred) {
+      const i = cred.indexOf(':');
+      if (i < 0) throw new UsageError('HTTP credentials must be "user:password"');
+      ho.credentials = [cred.slice(0, i), cred.slice(i + 1)];
+    }
+    if (values['http-tls-key'] || values['http-tls-cert']) {
+      if (!values['http-tls-key'] || !values['http-tls-cert']) throw new UsageError('--http-tls-key and --http-tls-cert go together');
+      ho.tls = { key: readFileSync(values['http-tls-key']), cert: readFileSync(values['http-tls-cert']) };
+    }
+    httpRx = new HTTPLogReceiver(ho);
+  }
+
   await configure(values.config);
-  const rx = new LogRecordReceiver(opts);
-  const a = await rx.start();
+  const socketListeners = opts.tcp !== null || opts.udp !== null || !!opts.unix;
+  const rx = socketListeners ? new LogRecordReceiver(opts) : null;
+  const a = rx ? await rx.start() : {};
+  if (httpRx) {
+    await httpRx.start();
+    const h = httpRx.address!;
+    process.stderr.write(`logflume serve: listening on http${values['http-tls-key'] ? 's' : ''} ${h.address}:${h.port}\n`);
+  }
   if (a.tcp) process.stderr.write(`logflume serve: listening on tcp ${a.tcp.address}:${a.tcp.port}\n`);
   if (a.udp) process.stderr.write(`logflume serve: listening on udp ${a.udp.address}:${a.udp.port}\n`);
   if (a.unix) process.stderr.write(`logflume serve: listening on unix ${a.unix}\n`);
@@ -160,8 +203,7 @@ export async function main(argv: string[]): Promise<LogRecordReceiver | null> {
   const stop = (): void => {
     if (stopping) return;
     stopping = true;
-    void rx
-      .close()
+    void Promise.all([rx?.close(), httpRx?.close()])
       .then(() => shutdown())
       .finally(() => {
         process.stderr.write('logflume serve: stopped\n');

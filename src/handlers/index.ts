@@ -39,5 +39,6 @@ export {
   ST_MTIME,
 } from './constants.js';
 export { HTTPHandler, type HTTPHandlerOptions, type HTTPContext } from './http-handler.js';
+export { HTTPLogReceiver, type HTTPLogReceiverOptions, type HTTPLogReceiverStats } from './http-log-receiver.js';
 export { SMTPHandler, type SMTPHandlerOptions } from './smtp-handler.js';
 export { NTEventLogHandler, type NTEventLogHandlerOptions, type NTEvent } from './nt-event-log-handler.js';
