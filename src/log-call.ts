@@ -12,7 +12,7 @@
 //
 // Only calls whose arguments do not fit their format pay for any of this; the
 // common call costs one cached lookup (see needsShaping).
-import { types } from 'node:util';
+import { inspect, types } from 'node:util';
 import { compiled } from './internal/pyformat.percent.js';
 import { lenientFormat, safeText } from './internal/pyformat.lenient.js';
 import { isMapping } from './internal/pyformat.values.js';
@@ -90,8 +90,19 @@ function copyFields(into: Record<string, unknown>, src: Record<string, unknown>)
   }
 }
 
+// util.format's rendering of an appended argument (inspect for every non-string),
+// with depth 4 where util.format stops at 0: an appended value is kept whole
+const APPEND_INSPECT = { depth: 4, breakLength: Infinity, compact: 3, colors: false } as const;
+
 function appendText(parts: string, v: unknown): string {
-  return parts + ' ' + (typeof v === 'string' ? v : safeText(v));
+  if (typeof v === 'string') return parts + ' ' + v;
+  let text: string;
+  try {
+    text = inspect(v, APPEND_INSPECT);
+  } catch {
+    text = safeText(v);
+  }
+  return parts + ' ' + text;
 }
 
 /**
