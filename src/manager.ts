@@ -1,6 +1,7 @@
 import { Logger } from './logger.js';
 import { PlaceHolder } from './placeholder.js';
 import { LoggingError } from './errors.js';
+import { checkLevel } from './levels.js';
 
 /** A Logger subclass constructor accepted by `setLoggerClass`. */
 export type LoggerClass = new (name: string) => Logger;
@@ -13,8 +14,20 @@ export type LoggerClass = new (name: string) => Logger;
  */
 export class Manager {
   root: Logger;
+  #disable = 0;
   /** Level at or below which every log call is dropped (module `disable()`). */
-  disable = 0;
+  get disable(): number {
+    return this.#disable;
+  }
+  /**
+   * Validated as Python's property setter does: a level name becomes its number, anything
+   * else that is not a level is a LevelError. Unlike Python, loggers' level caches are
+   * cleared too, so the new value takes effect at once.
+   */
+  set disable(value: number | string) {
+    this.#disable = checkLevel(value);
+    this._clear_cache();
+  }
   emittedNoHandlerWarning = false;
   /** Every known name: a Logger, or a PlaceHolder for a name with children only. */
   readonly loggerDict = new Map<string, Logger | PlaceHolder>();
@@ -59,7 +72,8 @@ export class Manager {
       if (obj === undefined) this.loggerDict.set(substr, new PlaceHolder(alogger));
       else if (obj instanceof Logger) rv = obj;
       else obj.append(alogger);
-      i = name.lastIndexOf('.', i - 1);
+      // Python's name.rfind('.', 0, i - 1): a dot right before this one is not a level ('a..b' → 'a.' only)
+      i = i >= 2 ? name.lastIndexOf('.', i - 2) : -1;
     }
     alogger.parent = rv ?? this.root;
   }

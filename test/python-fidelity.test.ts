@@ -4,10 +4,12 @@
 // class-level Formatter defaults.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Formatter, LogRecord, makeLogRecord, gmtime, localtime, tzset } from '../src/index.js';
+import { Formatter, LogRecord, Logger, PlaceHolder, getLogger, makeLogRecord, gmtime, localtime, tzset } from '../src/index.js';
+import { isolateLogging } from './helpers/capture.js';
 import { PyFormatError } from '../src/internal/pyformat.js';
 import { runPython } from './helpers/python.js';
 
+isolateLogging();
 const TZ = 'America/New_York';
 const savedTZ = process.env.TZ;
 before(() => {
@@ -192,5 +194,71 @@ print(json.dumps(out))`);
       P.default_msec_format = '%s,%03d';
     }
     assert.deepEqual(got, expected);
+  });
+
+  it('Manager.getLogger() – names with consecutive dots build the same placeholders and parents as CPython', () => {
+    const names = ['t..b', 't', 't.', 'u...v', 'u.', 'u..', '.w', '..w.x', 'y.', 'y..z', 'y'];
+    const children: [string, string][] = [['c', '.d'], ['c.', 'e'], ['g', '..h']];
+    const expected = py<unknown[]>(`
+before = set(logging.Logger.manager.loggerDict)
+for n in inp['names']:
+    logging.getLogger(n)
+for parent, suffix in inp['children']:
+    logging.getLogger(parent).getChild(suffix)
+d = logging.Logger.manager.loggerDict
+out = []
+for k, v in d.items():
+    if k in before: continue
+    if isinstance(v, logging.PlaceHolder): out.append([k, 'PlaceHolder', sorted(l.name for l in v.loggerMap)])
+    else: out.append([k, 'Logger', v.parent.name])
+print(json.dumps(sorted(out)))`, { names, children });
+    const dict = Logger.manager.loggerDict;
+    const before = new Set(dict.keys());
+    for (const n of names) getLogger(n);
+    for (const [parent, suffix] of children) getLogger(parent).getChild(suffix);
+    const got: unknown[] = [];
+    for (const [k, v] of dict) {
+      if (before.has(k)) continue;
+      if (v instanceof PlaceHolder) got.push([k, 'PlaceHolder', [...v.loggerMap].map((l) => l.name).sort()]);
+      else got.push([k, 'Logger', v.parent!.name]);
+    }
+    assert.deepEqual(got.sort((a, b) => ((a as string[])[0]! < (b as string[])[0]! ? -1 : 1)), expected);
+  });
+
+  it('Manager.disable – validated on assignment as Python’s property setter: names become numbers, invalid values are an error', () => {
+    const values: unknown[] = ['INFO', 'WARN', 'CRITICAL', 10, 0, 55, 'bogus', 1.5, null, [10]];
+    const expected = py<unknown[]>(`
+out = []
+m = logging.Logger.manager
+for v in inp:
+    v = tuple(v) if isinstance(v, list) else v
+    try:
+        m.disable = v
+        out.append(m.disable)
+    except Exception as e:
+        out.append([type(e).__name__, str(e)])
+print(json.dumps(out))`, values);
+    const m = Logger.manager;
+    try {
+      values.forEach((v, i) => {
+        const want = expected[i];
+        if (typeof want === 'number') {
+          m.disable = v as number;
+          assert.equal(m.disable, want, String(v));
+        } else {
+          const [type, text] = want as [string, string];
+          assert.throws(() => (m.disable = v as number), (e: Error) => e.name === 'LevelError' && (type !== 'ValueError' || e.message.includes(text)), `${String(v)}: Python raises ${type}: ${text}`);
+        }
+      });
+      // the new value takes effect on loggers that already cached their level
+      m.disable = 0;
+      const l = getLogger('fidelity.disable');
+      l.setLevel('DEBUG');
+      assert.equal(l.isEnabledFor(20), true);
+      m.disable = 'INFO';
+      assert.equal(l.isEnabledFor(20), false);
+    } finally {
+      m.disable = 0;
+    }
   });
 });
