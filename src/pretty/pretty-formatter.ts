@@ -74,7 +74,9 @@ export class PrettyFormatter extends Formatter {
         s += c ? ` ${DIM}${k}=${RESET}${v}` : ` ${k}=${v}`;
       }
     }
-    const exc = record.exc_text;
+    let exc = record.exc_text;
+    const ei = record.exc_info;
+    if (!exc && ei !== null && ei !== undefined && ei !== false && ei !== true) exc = record.exc_text = this.formatException(ei);
     if (exc) s += '\n' + indent(exc, c);
     if (record.stack_info) s += '\n' + indent(record.stack_info, c);
     return s;
