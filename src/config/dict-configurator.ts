@@ -388,7 +388,7 @@ export class DictConfigurator extends BaseConfigurator {
         for (const other of existing) if (other.startsWith(prefixed)) childLoggers.add(other);
         existingSet.delete(name);
       }
-      this.configureLogger(manager.getLogger(name), loggers[name] as Record<string, unknown>, built, false, retired);
+      this.configureLogger(loggerNamed(name), loggers[name] as Record<string, unknown>, built, false, retired);
     }
     for (const name of existing) {
       if (!existingSet.has(name)) continue;
@@ -447,9 +447,15 @@ export class DictConfigurator extends BaseConfigurator {
     }
     for (const [h, lv] of levels) h.setLevel(lv);
     const none = new Set<unknown>();
-    for (const [name, lc] of Object.entries(loggers)) this.configureLogger(Logger.manager.getLogger(name), lc as Record<string, unknown>, null, false, none);
+    for (const [name, lc] of Object.entries(loggers)) this.configureLogger(loggerNamed(name), lc as Record<string, unknown>, null, false, none);
     if (root) this.configureLogger(Logger.manager.root, root as Record<string, unknown>, null, true, none);
   }
+}
+
+/** Python's `logging.getLogger(name)`: `loggers: { root: … }` (or `''`) is the root logger itself. */
+function loggerNamed(name: string): Logger {
+  const manager = Logger.manager;
+  return name === '' || name === manager.root.name ? manager.root : manager.getLogger(name);
 }
 
 /**

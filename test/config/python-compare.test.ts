@@ -134,6 +134,12 @@ const CASES: Record<string, Step[]> = {
     { config: config0 },
     SEQ,
   ],
+  'loggers.root – configures the root logger, as getLogger("root") is the root': [
+    { config: { version: 1, formatters: form1, handlers: hand1(), loggers: { root: { level: 'INFO', handlers: ['hand1'] } } } },
+    SEQ,
+    { config: { version: 1, formatters: form1, handlers: hand1(), loggers: { root: { level: 'ERROR', handlers: ['hand1'] } }, root: { level: 'DEBUG', handlers: ['hand1'] } } },
+    SEQ,
+  ],
   'numeric levels and level names mixed': [
     {
       config: {
