@@ -97,6 +97,10 @@ const PINNED: Record<string, Surface> = {
       'RequestLoggerOptions',
     ],
   },
+  './pretty': {
+    values: ['PRETTY_HELP', 'PrettyFormatter', 'errorText', 'lineRecord', 'parseLine', 'runPretty'],
+    types: ['ParsedLine', 'PrettyFormatterOptions'],
+  },
 };
 
 function block(sub: string, s: Surface): string {
