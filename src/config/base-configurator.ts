@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import * as path from 'node:path';
 import * as core from '../index.js';
 import { lookupClass, entryForCtor, isClass, handlersNamespace, handlersModuleError, type AnyCtor, type ArgsMapper } from './class-registry.js';
-import { keyError, joinPath, describe } from './key-path.js';
+import { keyError, joinPath, describe, quoted } from './key-path.js';
 
 /** Loads a module for a `'specifier:export'` name; swap it to load modules another way. */
 export type Importer = (specifier: string) => Promise<Record<string, unknown>>;
@@ -91,12 +91,12 @@ export class BaseConfigurator {
     const entry = lookupClass(name);
     if (entry) return entry.ctor;
     const colon = name.lastIndexOf(':');
-    if (colon > 0 && this.restricted) throw keyError(at, `Cannot resolve ${describe(name)}: restricted mode imports no modules (register the class with registerClass() instead)`);
+    if (colon > 0 && this.restricted) throw keyError(at, `Cannot resolve ${quoted(name)}: restricted mode imports no modules (register the class with registerClass() instead)`);
     if (colon > 0) {
       const spec = name.slice(0, colon);
       const mod = this.modules.get(spec);
       if (!mod) {
-        throw keyError(at, `Cannot resolve ${describe(name)}: module ${describe(spec)} is not loaded (dictConfig is synchronous; use dictConfigAsync or configureFromFile to import modules)`);
+        throw keyError(at, `Cannot resolve ${quoted(name)}: module ${describe(spec)} is not loaded (dictConfig is synchronous; use dictConfigAsync or configureFromFile to import modules)`);
       }
       return walk(mod, name.slice(colon + 1), name, at, true);
     }
@@ -104,8 +104,8 @@ export class BaseConfigurator {
     const rootName = dot < 0 ? name : name.slice(0, dot);
     const root = EXT_ROOTS[rootName];
     if (this.restricted && dot > 0 && Object.hasOwn(EXT_ROOTS, rootName)) {
-      if (!RESTRICTED_ROOTS.has(rootName)) throw keyError(at, `Cannot resolve ${describe(name)}: restricted mode reaches only ${[...RESTRICTED_ROOTS].join(', ')}`);
-      if (name.split('.').some((f) => PROTO_KEYS.has(f))) throw keyError(at, `Cannot resolve ${describe(name)}: restricted mode does not follow __proto__, constructor or prototype`);
+      if (!RESTRICTED_ROOTS.has(rootName)) throw keyError(at, `Cannot resolve ${quoted(name)}: restricted mode reaches only ${[...RESTRICTED_ROOTS].join(', ')}`);
+      if (name.split('.').some((f) => PROTO_KEYS.has(f))) throw keyError(at, `Cannot resolve ${quoted(name)}: restricted mode does not follow __proto__, constructor or prototype`);
     }
     if (root && dot > 0) return walk(root(), name.slice(dot + 1), name, at, false);
     let hint = '';
@@ -115,7 +115,7 @@ export class BaseConfigurator {
     } else if (/^[\w.]+$/.test(name) && name.includes('.')) {
       hint = " (name a JavaScript module as 'specifier:export', e.g. './my-handlers.js:MyHandler', or registerClass() it)";
     }
-    throw keyError(at, `Cannot resolve ${describe(name)}: unknown class or object${hint}`);
+    throw keyError(at, `Cannot resolve ${quoted(name)}: unknown class or object${hint}`);
   }
 
   /** Load every module a `'specifier:export'` name in the config refers to. */
@@ -149,16 +149,16 @@ export class BaseConfigurator {
     if (stack.includes(ref)) throw keyError(at, `reference cycle: ${[...stack, ref].join(' -> ')}`);
     let rest = value;
     const m = WORD_PATTERN.exec(rest);
-    if (!m) throw keyError(at, `Unable to convert ${describe(ref)}`);
+    if (!m) throw keyError(at, `Unable to convert ${quoted(ref)}`);
     rest = rest.slice(m[0].length);
     let d: unknown = this.config[m[1]!];
     let walked = m[1]!;
-    if (d === undefined) throw keyError(at, `Unable to convert ${describe(ref)}: no key ${describe(walked)}`);
+    if (d === undefined) throw keyError(at, `Unable to convert ${quoted(ref)}: no key ${describe(walked)}`);
     while (rest) {
       const dm = DOT_PATTERN.exec(rest);
       const im = dm ? null : INDEX_PATTERN.exec(rest);
       const mm = dm ?? im;
-      if (!mm) throw keyError(at, `Unable to convert ${describe(ref)} at ${describe(rest)}`);
+      if (!mm) throw keyError(at, `Unable to convert ${quoted(ref)} at ${describe(rest)}`);
       const key = mm[1]!;
       // An earlier step may itself be a reference.
       d = this.convert(d, at, [...stack, ref]);
@@ -166,7 +166,7 @@ export class BaseConfigurator {
       if (im && DIGIT_PATTERN.test(key) && Array.isArray(d)) next = d[Number(key)];
       else if (d !== null && typeof d === 'object') next = (d as Record<string, unknown>)[key];
       walked += dm ? '.' + key : `[${key}]`;
-      if (next === undefined) throw keyError(at, `Unable to convert ${describe(ref)}: nothing at ${describe(walked)}`);
+      if (next === undefined) throw keyError(at, `Unable to convert ${quoted(ref)}: nothing at ${describe(walked)}`);
       d = next;
       rest = rest.slice(mm[0].length);
     }
@@ -275,7 +275,7 @@ function walk(start: unknown, dotted: string, full: string, at: string, isModule
   let cur = start;
   for (const frag of dotted.split('.')) {
     if (cur === null || cur === undefined || !(frag in Object(cur))) {
-      throw keyError(at, `Cannot resolve ${describe(full)}: no ${describe(frag)}${isModule ? ' exported' : ''}`);
+      throw keyError(at, `Cannot resolve ${quoted(full)}: no ${describe(frag)}${isModule ? ' exported' : ''}`);
     }
     cur = (cur as Record<string, unknown>)[frag];
   }

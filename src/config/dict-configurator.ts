@@ -17,7 +17,7 @@ import { getNamedHandler } from '../internal/registry.js';
 import { writeStderr } from '../internal/report.js';
 import { BaseConfigurator, isPlainObject } from './base-configurator.js';
 import { lookupClass, entryForCtor, isHandlersClass, checkValue, type AnyCtor, type ArgsMapper } from './class-registry.js';
-import { keyError, joinPath, describe, type KeyPathError } from './key-path.js';
+import { keyError, joinPath, describe, quoted, type KeyPathError } from './key-path.js';
 import { queueForm, makeListener, workerOnlyHandlers, startListeners, retire, type HandlerObj, type ListenerLike, type QueueSetup } from './dict-configurator.queue.js';
 
 export { startListeners };
@@ -129,8 +129,20 @@ export class DictConfigurator extends BaseConfigurator {
     if (s === undefined || s === null) return {};
     if (!isPlainObject(s)) throw keyError(name, `expected an object, got ${describe(s)}`);
     const out: Record<string, unknown> = {};
-    // Entries may themselves be cfg:// references (Python's ConvertingDict converts on access).
-    for (const [k, v] of Object.entries(s)) out[k] = typeof v === 'string' ? this.convert(v, joinPath(name, k)) : v;
+    // Entries may themselves be cfg:// references (Python's ConvertingDict converts on access,
+    // inside configure's "Unable to configure <kind> '<name>'").
+    const kind = SECTION_KINDS[name];
+    for (const [k, v] of Object.entries(s)) {
+      if (typeof v !== 'string') {
+        out[k] = v;
+        continue;
+      }
+      try {
+        out[k] = this.convert(v, joinPath(name, k));
+      } catch (e) {
+        throw kind === undefined ? e : unable(`${kind} '${k}'`, e);
+      }
+    }
     return out;
   }
 
@@ -177,7 +189,7 @@ export class DictConfigurator extends BaseConfigurator {
     try {
       const h = this.configureHandler(all[name], joinPath('handlers', name), built, (ref, at) => {
         if (typeof ref !== 'string') return checkValue(ref, 'handler', at) as HandlerObj;
-        if (!(ref in all)) throw keyError(at, `no handler named ${describe(ref)} in handlers`);
+        if (!(ref in all)) throw keyError(at, at.endsWith('.target') ? `Unable to set target handler ${quoted(ref)}: no handler of that name in handlers` : `no handler named ${quoted(ref)} in handlers`);
         return this.#buildHandler(ref, all, built, [...stack, name]);
       });
       built.handlers.set(name, h);
@@ -242,7 +254,7 @@ export class DictConfigurator extends BaseConfigurator {
     return list.map((f, i) => {
       if (typeof f === 'function' || (typeof f === 'object' && f !== null && typeof (f as { filter?: unknown }).filter === 'function')) return f as FilterLike;
       if (typeof f === 'string' && built.filters.has(f)) return built.filters.get(f) as FilterLike;
-      throw keyError(joinPath(at, i), `Unable to add filter ${describe(f)}: no filter of that name in filters`);
+      throw keyError(joinPath(at, i), `Unable to add filter ${quoted(f)}: no filter of that name in filters`);
     });
   }
 
@@ -257,7 +269,7 @@ export class DictConfigurator extends BaseConfigurator {
     if (hc.formatter !== undefined && hc.formatter !== null && hc.formatter !== '') {
       const fp = joinPath(at, 'formatter');
       if (typeof hc.formatter !== 'string') throw keyError(fp, `expected a formatter name, got ${describe(hc.formatter)}`);
-      if (!built.formatters.has(hc.formatter)) throw keyError(fp, `Unable to set formatter ${describe(hc.formatter)}: no formatter of that name in formatters`);
+      if (!built.formatters.has(hc.formatter)) throw keyError(fp, `Unable to set formatter ${quoted(hc.formatter)}: no formatter of that name in formatters`);
       formatter = built.formatters.get(hc.formatter);
     }
     const level = hc.level === undefined || hc.level === null ? null : (checkValue(this.convert(hc.level, joinPath(at, 'level')), 'level', joinPath(at, 'level')) as number);
@@ -350,7 +362,7 @@ export class DictConfigurator extends BaseConfigurator {
       const hp = joinPath(at, 'handlers');
       if (!Array.isArray(hs)) throw keyError(hp, `expected a list of handler names, got ${describe(hs)}`);
       hs.forEach((h, i) => {
-        if (typeof h !== 'string' || !built.handlers.has(h)) throw keyError(joinPath(hp, i), `Unable to add handler ${describe(h)}: no handler of that name in handlers`);
+        if (typeof h !== 'string' || !built.handlers.has(h)) throw keyError(joinPath(hp, i), `Unable to add handler ${quoted(h)}: no handler of that name in handlers`);
       });
     }
     this.resolveFilters(lc.filters, joinPath(at, 'filters'), built);
@@ -424,7 +436,7 @@ export class DictConfigurator extends BaseConfigurator {
     for (const [name, hc] of Object.entries(handlers)) {
       const at = joinPath('handlers', name);
       const h = getNamedHandler(name) as Handler | undefined;
-      if (!h) throw unable(`handler '${name}'`, keyError(at, `No handler found with name ${describe(name)}`));
+      if (!h) throw unable(`handler '${name}'`, keyError(at, `No handler found with name ${quoted(name)}`));
       if (isPlainObject(hc) && hc.level !== undefined && hc.level !== null && hc.level !== '') {
         levels.push([h, checkValue(hc.level, 'level', joinPath(at, 'level')) as number]);
       }
@@ -451,6 +463,8 @@ export class DictConfigurator extends BaseConfigurator {
     if (root) this.configureLogger(Logger.manager.root, root as Record<string, unknown>, null, true, none);
   }
 }
+
+const SECTION_KINDS: Record<string, string> = { formatters: 'formatter', filters: 'filter', handlers: 'handler', loggers: 'logger' };
 
 /** Python's `logging.getLogger(name)`: `loggers: { root: … }` (or `''`) is the root logger itself. */
 function loggerNamed(name: string): Logger {

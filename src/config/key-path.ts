@@ -21,6 +21,14 @@ export function joinPath(path: string, key: string | number): string {
   return `${path}[${JSON.stringify(key)}]`;
 }
 
+/** Python's `%r` of a name in the messages Python words the same (`Unable to add handler 'h'`); other values as {@link describe}. */
+export function quoted(value: unknown): string {
+  if (typeof value !== 'string') return describe(value);
+  const q = value.includes("'") && !value.includes('"') ? '"' : "'";
+  const body = value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t');
+  return q + (q === "'" ? body.replace(/'/g, "\\'") : body) + q;
+}
+
 /** Short description of a value for messages: strings quoted, objects by class name. */
 export function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 60 ? value.slice(0, 57) + '...' : value);

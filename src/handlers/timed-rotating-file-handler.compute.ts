@@ -51,11 +51,11 @@ export function parseWhen(when: string): WhenSpec {
       return { when: w, unit: MIDNIGHT, suffix: '%Y-%m-%d', extMatch: re('\\d{4}-\\d{2}-\\d{2}'), dayOfWeek: -1 };
   }
   if (w.startsWith('W')) {
-    if (w.length !== 2) throw new ConfigError(`when: you must specify a day for weekly rollover from 0 to 6 (0 is Monday): ${w}`);
-    if (w[1]! < '0' || w[1]! > '6') throw new ConfigError(`when: invalid day specified for weekly rollover: ${w}`);
+    if (w.length !== 2) throw new ConfigError(`when: You must specify a day for weekly rollover from 0 to 6 (0 is Monday): ${w}`);
+    if (w[1]! < '0' || w[1]! > '6') throw new ConfigError(`when: Invalid day specified for weekly rollover: ${w}`);
     return { when: w, unit: 7 * MIDNIGHT, suffix: '%Y-%m-%d', extMatch: re('\\d{4}-\\d{2}-\\d{2}'), dayOfWeek: Number(w[1]) };
   }
-  throw new ConfigError(`when: invalid rollover interval specified: ${w}`);
+  throw new ConfigError(`when: Invalid rollover interval specified: ${w}`);
 }
 
 /**

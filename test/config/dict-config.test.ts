@@ -55,19 +55,19 @@ test('dictConfig() – each kind of invalid config names what is wrong', () => {
   const out = new StringIO();
   const cases: [Record<string, unknown>, RegExp][] = [
     [{ version: 2 }, /^version: Unsupported version: 2/],
-    [{ handlers: { out: { class: 'logging.NoSuchHandler' } } }, /handlers\.out\.class: Cannot resolve "logging\.NoSuchHandler"/],
-    [{ handlers: { out: { class: 'logging.StreamHandler', formatter: 'missing' } } }, /handlers\.out\.formatter: Unable to set formatter "missing"/],
+    [{ handlers: { out: { class: 'logging.NoSuchHandler' } } }, /handlers\.out\.class: Cannot resolve 'logging\.NoSuchHandler'/],
+    [{ handlers: { out: { class: 'logging.StreamHandler', formatter: 'missing' } } }, /handlers\.out\.formatter: Unable to set formatter 'missing'/],
     [{ handlers: { out: { class: 'logging.StreamHandler', level: 'LOUD' } } }, /handlers\.out\.level: .*LOUD/],
     [{ handlers: { out: { class: 'logging.StreamHandler', strem: 1 } } }, /handlers\.out\.strem: unexpected keyword argument 'strem' for logging\.StreamHandler/],
     [{ handlers: { out: { level: 'INFO' } } }, /handlers\.out: missing 'class'/],
-    [{ root: { handlers: ['nope'] } }, /^Unable to configure root logger: root\.handlers\[0\]: Unable to add handler "nope"/],
+    [{ root: { handlers: ['nope'] } }, /^Unable to configure root logger: root\.handlers\[0\]: Unable to add handler 'nope'/],
     [{ loggers: { 'a.b': { level: 'INFO', handler: ['out'] } } }, /^Unable to configure logger 'a\.b': loggers\["a\.b"\]\.handler: unknown logger key 'handler'/],
     [{ loggers: { 'a.b': { propagate: 'maybe' } } }, /loggers\["a\.b"\]\.propagate: expected true or false, got "maybe"/],
     [{ formatters: { f: { format: '%(message)s', style: '%%' } } }, /formatters\.f\.style: Style must be one of/],
     [{ formatters: { f: { fmt: '%(message)s' } } }, /formatters\.f\.fmt: unknown formatter key 'fmt'/],
     [{ filters: { x: { nam: 'a' } } }, /filters\.x\.nam: unknown filter key/],
-    [{ handlers: { out: { class: 'logging.StreamHandler', filters: ['ghost'] } } }, /handlers\.out\.filters\[0\]: Unable to add filter "ghost"/],
-    [{ handlers: { out: 'cfg://nowhere.x' } }, /Unable to convert "cfg:\/\/nowhere\.x"/],
+    [{ handlers: { out: { class: 'logging.StreamHandler', filters: ['ghost'] } } }, /handlers\.out\.filters\[0\]: Unable to add filter 'ghost'/],
+    [{ handlers: { out: 'cfg://nowhere.x' } }, /Unable to convert 'cfg:\/\/nowhere\.x'/],
     [{ a: 'cfg://b', b: 'cfg://a', handlers: { out: { class: 'logging.StreamHandler', '.': { x: 'cfg://a' } } } }, /reference cycle: cfg:\/\/a -> cfg:\/\/b -> cfg:\/\/a/],
     [{ handlers: { out: { class: './nowhere.js:Handler' } } }, /module "\.\/nowhere\.js" is not loaded .*dictConfigAsync/],
   ];
@@ -102,7 +102,7 @@ test('dictConfig() – a failed config changes nothing and closes what it built'
           root: { level: 'ERROR', handlers: ['b'] },
         }),
       );
-      assert.match(e.message, /^Unable to configure handler 'b': handlers\.b\.stream: Cannot resolve "process\.nothing"/);
+      assert.match(e.message, /^Unable to configure handler 'b': handlers\.b\.stream: Cannot resolve 'process\.nothing'/);
     } finally {
       unregisterClass('test.Spy');
     }
@@ -247,7 +247,7 @@ test('dictConfig() – incremental changes only levels and propagate, and needs 
   dictConfig(base({ out }, { loggers: { a: { level: 'ERROR' } } }));
   const h = root.handlers[0] as Handler;
   const e = thrown(() => dictConfig({ version: 1, incremental: true, handlers: { ghost: { level: 'INFO' } }, loggers: { a: { level: 'DEBUG' } } }));
-  assert.match(e.message, /No handler found with name "ghost"/);
+  assert.match(e.message, /No handler found with name 'ghost'/);
   assert.equal(getLogger('a').level, 40, 'nothing applied');
   dictConfig({ version: 1, incremental: true, handlers: { out: { level: 'WARNING' } }, loggers: { a: { level: 'DEBUG', propagate: false } }, root: { level: 'INFO' } });
   assert.equal(h.level, 30);
@@ -334,7 +334,7 @@ test('dictConfig() – MemoryHandler target by name is built first; target cycle
   );
   assert.match(e.message, /reference cycle: a -> b -> a/);
   const e2 = thrown(() => dictConfig({ version: 1, handlers: { a: { class: 'logging.handlers.MemoryHandler', capacity: 1, target: 'ghost' } } }));
-  assert.match(e2.message, /handlers\.a\.target: no handler named "ghost"/);
+  assert.match(e2.message, /handlers\.a\.target: Unable to set target handler 'ghost'/);
 });
 
 test('dictConfig() – ColorFormatter and JsonFormatter by name, including python-json-logger spellings', () => {

@@ -166,7 +166,7 @@ test('configureFromFile() – .ini files load through the same path; errors name
     await writeFile(file, '[loggers]\nkeys=root\n[handlers]\nkeys=\n[formatters]\nkeys=\n');
     await assert.rejects(configureFromFile(file), new RegExp(`${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: missing section \\[logger_root\\]`));
     await writeFile(file, '[loggers]\nkeys=root\n[handlers]\nkeys=h\n[formatters]\nkeys=\n[logger_root]\nhandlers=h\n[handler_h]\nclass=NoSuchHandler\n');
-    await assert.rejects(configureFromFile(file), /Unable to configure handler 'h': handlers\.h\.class: Cannot resolve "logging\.NoSuchHandler"/);
+    await assert.rejects(configureFromFile(file), /Unable to configure handler 'h': handlers\.h\.class: Cannot resolve 'logging\.NoSuchHandler'/);
     await writeFile(file, '');
     assert.throws(() => fileConfig(file), /is an empty file/);
   } finally {

@@ -70,7 +70,7 @@ test('dictConfigAsync() – reconfiguring stops the old queue listener after it 
 test('dictConfig() – QueueHandler form errors name the key', { skip: noQueue }, () => {
   assert.throws(
     () => dictConfig({ version: 1, handlers: { q: { class: 'logging.handlers.QueueHandler', handlers: ['ghost'] } } }),
-    /Unable to configure handler 'q': handlers\.q\.handlers\[0\]: no handler named "ghost"/,
+    /Unable to configure handler 'q': handlers\.q\.handlers\[0\]: no handler named 'ghost'/,
   );
   assert.throws(
     () => dictConfig({ version: 1, handlers: { q: { class: 'logging.handlers.QueueHandler', handlers: ['q'] } } }),
