@@ -1,15 +1,14 @@
 import * as net from 'node:net';
 import { Handler } from '../handler.js';
-import { NOTSET, type Level } from '../levels.js';
+import { NOTSET } from '../levels.js';
 import type { LogRecord } from '../log-record.js';
 import { ConfigError } from '../errors.js';
-import { toKey, type HmacKey } from './wire/hmac.js';
+import { TAG_BYTES, toKey } from './wire/hmac.js';
 import { checkEndpoint } from './wire/endpoint.js';
 import type { WireFormat } from './wire/record-dict.js';
 import { encodeLogRecordFrame } from './wire/record-frame.js';
 import { Waiters } from '../internal/waiters.js';
 import type { SocketHandlerOptions, SocketBacklogOptions } from './socket-handler.options.js';
-import { TAG_BYTES } from './wire/hmac.js';
 import { DEFAULT_MAX_FRAME_SIZE, shrinkRecord, writeFramesSync } from './socket-handler.frames.js';
 
 export type { SocketBacklogOptions, SocketHandlerOptions } from './socket-handler.options.js';
