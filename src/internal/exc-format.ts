@@ -52,18 +52,3 @@ function one(e: unknown): string {
     return `Uncaught value (unprintable ${typeof e})`;
   }
 }
-
-/**
- * A stack for `stack_info`, in Python's layout ("Stack (most recent call last):"
- * and the frames oldest first). `skip` frames of logflume's own are dropped.
- */
-export function captureStackText(skipFn: Function): string {
-  const holder: { stack?: string } = {};
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 50;
-  Error.captureStackTrace(holder, skipFn);
-  Error.stackTraceLimit = limit;
-  const lines = (holder.stack ?? '').split('\n').slice(1).map((l) => '  ' + l.trim());
-  lines.reverse();
-  return 'Stack (most recent call last):\n' + lines.join('\n');
-}

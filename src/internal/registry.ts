@@ -53,11 +53,6 @@ export function deleteNamedHandler(name: string, h: Shutdownable): void {
 export function getNamedHandler(name: string): Shutdownable | undefined {
   return named.get(name)?.deref();
 }
-/** @internal names of live named handlers. */
-export function namedHandlerNames(): string[] {
-  return [...named.entries()].filter(([, r]) => r.deref() !== undefined).map(([k]) => k);
-}
-
 /** Synchronously push every buffered record out; used at process exit. */
 export function flushAllSync(): void {
   for (const h of liveHandlersNewestFirst()) {
