@@ -5,7 +5,7 @@
 // clock-driven runs are replayed in CPython 3.11 to show what 3.11 loses there.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeLogRecord, Formatter } from '../../src/index.js';
@@ -132,6 +132,31 @@ describe('TimedRotatingFileHandler across DST changes (never deletes or overwrit
     const { seqs } = readAll(kept);
     assert.deepEqual(seqs, Array.from({ length: seqs.length }, (_, i) => n - seqs.length + i), 'the kept records are the newest, contiguous');
     assert.equal(readdirSync(kept).length, 4);
+  });
+
+  it('TimedRotatingFileHandler.doRollover() – a rotated name already in use (a restart, another process, a clock set back) is kept; the new file takes <name>.1, .2 (with a namer too)', () => {
+    useZone('UTC');
+    for (const namer of [null, (n: string) => n + '.gz']) {
+      const dir = mkdtempSync(join(root, 'taken-'));
+      const taken = join(dir, 'app.log.2023-11-14_22-13' + (namer ? '.gz' : ''));
+      writeFileSync(taken, 'earlier\n');
+      const h = new Clocked(join(dir, 'app.log'), { when: 'M', backupCount: 5 });
+      h.setFormatter(new Formatter('%(message)s'));
+      h.namer = namer;
+      for (let round = 0; round < 2; round++) {
+        h.now = 1700000000; // 2023-11-14 22:13:20 UTC, the same minute each round: the clock went back
+        h.rolloverAt = h.computeRollover(h.now);
+        h.handle(makeLogRecord({ msg: `r${round}`, args: [] }));
+        h.now = h.rolloverAt;
+        h.handle(makeLogRecord({ msg: `after${round}`, args: [] }));
+      }
+      void h.close();
+      const sfx = namer ? '.gz' : '';
+      assert.equal(readFileSync(taken, 'utf8'), 'earlier\n');
+      assert.equal(readFileSync(join(dir, `app.log.2023-11-14_22-13.1${sfx}`), 'utf8'), 'r0\n');
+      assert.equal(readFileSync(join(dir, `app.log.2023-11-14_22-13.2${sfx}`), 'utf8'), 'after0\nr1\n');
+      assert.equal(readFileSync(join(dir, 'app.log'), 'utf8'), 'after1\n');
+    }
   });
 
   it('TimedRotatingFileHandler.computeRollover() – midnight/W boundaries are the wall-clock times zoneinfo gives (fold=0), always after the given time', () => {
