@@ -8,101 +8,15 @@ import { ConfigError } from '../errors.js';
 import { writeStderr } from '../internal/report.js';
 import { formatThrown } from '../internal/exc-format.js';
 import { FrameDecoder } from './wire/frame.js';
-import { TAG_BYTES, toKey, verify, type HmacKey } from './wire/hmac.js';
-import { decodePayload, WIRE_FORMATS, type DecodeOptions, type WireFormat } from './wire/record-dict.js';
+import { TAG_BYTES, toKey, verify } from './wire/hmac.js';
+import { decodePayload, WIRE_FORMATS, type DecodeOptions } from './wire/record-dict.js';
 import { COMPACT_MAGIC, CompactDecoder } from './wire/compact-record.js';
 import { recordFromDict } from './wire/record-rebuild.js';
 import { mergeReceivedArgs } from './wire/message-budget.js';
 import { LoggerRouter } from './wire/logger-routing.js';
+import type { LogRecordReceiverOptions, ReceiverStats, ReceiverAddresses } from './log-record-receiver.options.js';
 
-/** Options of LogRecordReceiver (and `logflume serve`). */
-export interface LogRecordReceiverOptions {
-  /** TCP port to listen on (0 picks a free one); omit for no TCP. */
-  tcp?: number | null;
-  /** UDP port to listen on (0 picks a free one); omit for no UDP. */
-  udp?: number | null;
-  /** Unix domain (stream) socket path; omit for none. */
-  unix?: string | null;
-  /** Address to bind TCP and UDP to (default 127.0.0.1: only this host can send). */
-  host?: string;
-  /** Largest payload accepted, bytes (default 1 MiB); a larger length prefix closes the connection at once. */
-  maxFrameSize?: number;
-  /**
-   * Most simultaneous TCP + Unix connections (default 128). At the limit a new
-   * connection takes the place of the one idle longest (idle ≥ 1 s; counted in
-   * `evictedConnections`); when none is, it is refused: the receiver writes one
-   * refusal line to it and closes it, counts it in `rejectedConnections` and
-   * reports it.
-   */
-  maxConnections?: number;
-  /** Milliseconds a started frame may take to arrive completely (default 10 000); a stalled peer is disconnected. */
-  readTimeout?: number;
-  /** Milliseconds a connection may stay silent before it is closed (default 600 000 = 10 min; 0: no limit). */
-  idleTimeout?: number;
-  /**
-   * A record that still carries `args` is merged here (`msg % args`, once,
-   * before any handler sees it) only while the merged message is sure to stay
-   * within this many times the frame's size plus 4096 characters (default 4);
-   * past that, and when the merge fails, `msg` stays the template, the
-   * arguments are kept as data in `unmerged_args`, and the record is counted
-   * in `unmergedRecords`.
-   */
-  maxMessageExpansion?: number;
-  /** Most loggers created for names received from the network (default 1000); see `maxLoggerDepth`. */
-  maxLoggers?: number;
-  /**
-   * Most dots in a received name that gets a logger of its own (default 16).
-   * A record whose name is past this, `maxLoggerNameLength` or `maxLoggers`
-   * goes to the nearest existing ancestor logger (its `name` unchanged) and is
-   * counted in `fallbackRecords` and reported.
-   */
-  maxLoggerDepth?: number;
-  /** Longest received name that gets a logger of its own (default 256 characters). */
-  maxLoggerNameLength?: number;
-  /** Shared key: only frames with a valid HMAC-SHA256 tag are accepted. */
-  hmacKey?: HmacKey | null;
-  /** Payload encodings accepted (default all three: compact, json, pickle; pickle is decoded as data only). */
-  formats?: readonly WireFormat[];
-  /** Deepest nesting accepted in a payload (default 32). */
-  maxDepth?: number;
-  /** Send every record to this logger instead of the one named in the record (Python cookbook's `logname`). */
-  logname?: string | null;
-  /** Milliseconds `close()` waits for senders to finish before disconnecting them (default 5000). */
-  drainTimeout?: number;
-  /** At most this many malformed-input reports per `reportInterval` (default 10). */
-  maxReports?: number;
-  /** Window of the report rate limit, ms (default 10 000). */
-  reportInterval?: number;
-}
-
-/** Counters, for monitoring and tests. */
-export interface ReceiverStats {
-  records: number;
-  protocolErrors: number;
-  timeouts: number;
-  connections: number;
-  activeConnections: number;
-  rejectedConnections: number;
-  handlerErrors: number;
-  suppressedReports: number;
-  /** Idle connections closed to make room for a new one at `maxConnections`. */
-  evictedConnections: number;
-  /** Records delivered with their arguments unmerged (see `maxMessageExpansion`). */
-  unmergedRecords: number;
-  /** Loggers created for received names. */
-  loggersCreated: number;
-  /** Records routed to an ancestor logger because their name was past a logger limit. */
-  fallbackRecords: number;
-  /** Most bytes ever buffered for one connection (bounded by maxFrameSize + header + one read). */
-  maxBuffered: number;
-}
-
-/** Where the receiver listens, once started. */
-export interface ReceiverAddresses {
-  tcp?: net.AddressInfo;
-  udp?: net.AddressInfo;
-  unix?: string;
-}
+export type { LogRecordReceiverOptions, ReceiverStats, ReceiverAddresses } from './log-record-receiver.options.js';
 
 /**
  * Receives records sent by SocketHandler / DatagramHandler (ours or
@@ -132,6 +46,7 @@ export class LogRecordReceiver {
     handlerErrors: 0,
     suppressedReports: 0,
     evictedConnections: 0,
+    listenerPauses: 0,
     unmergedRecords: 0,
     loggersCreated: 0,
     fallbackRecords: 0,
@@ -155,6 +70,10 @@ export class LogRecordReceiver {
   #idleTimeout: number;
   /** When each open connection last received bytes (for eviction at maxConnections). */
   #lastData = new Map<net.Socket, number>();
+  /** What each stream listener was bound to (for listening again after a pause). */
+  #listenSpecs: net.ListenOptions[] = [];
+  #paused = false;
+  #evictTimer: NodeJS.Timeout | null = null;
 
   constructor(options: LogRecordReceiverOptions = {}) {
     this.options = { ...options };
@@ -194,13 +113,16 @@ export class LogRecordReceiver {
       if (o.tcp != null) {
         const s = this.#makeServer();
         await listen(s, { host, port: o.tcp });
-        this.#addresses.tcp = s.address() as net.AddressInfo;
+        const a = s.address() as net.AddressInfo;
+        this.#addresses.tcp = a;
+        this.#listenSpecs.push({ host, port: a.port });
       }
       if (o.unix) {
         await removeStaleSocket(o.unix);
         const s = this.#makeServer();
         await listen(s, { path: o.unix });
         this.#addresses.unix = o.unix;
+        this.#listenSpecs.push({ path: o.unix });
       }
       if (o.udp != null) {
         const u = dgram.createSocket(net.isIPv6(host) ? 'udp6' : 'udp4');
@@ -229,22 +151,67 @@ export class LogRecordReceiver {
     // were accepted by the kernel, so the sender never learns its records are lost.
     const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: false }, (sock) => this.#admit(sock));
     server.on('error', (err) => this.reportProtocolError('listener', err));
+    // A server closed by a pause leaves the list once its last connection is gone.
+    server.on('close', () => {
+      const i = this.#servers.indexOf(server);
+      if (i >= 0 && !this.#closing) this.#servers.splice(i, 1);
+    });
     this.#servers.push(server);
     return server;
+  }
+
+  /**
+   * At maxConnections the receiver stops listening, so a new sender's connect
+   * fails (ECONNREFUSED) and nothing it sends can be lost unseen: a logflume
+   * SocketHandler keeps its records in the backlog and retries. Listening
+   * resumes as soon as a connection closes; while paused, the connection
+   * silent longest (≥ 1 s) is closed each second to make room.
+   */
+  #pause(): void {
+    if (this.#paused || this.#closing) return;
+    this.#paused = true;
+    this.stats.listenerPauses++;
+    this.reportProtocolError('listener', new Error(`maxConnections (${this.#maxConnections}) reached: not listening until a connection closes (new senders see connection refused)`), 'listening paused');
+    for (const s of this.#servers) if (s.listening) s.close();
+    this.#evictTimer = setInterval(() => {
+      const idle = this.#longestIdle();
+      if (idle !== null) this.#evict(idle);
+    }, 1000);
+    this.#evictTimer.unref();
+  }
+
+  #resume(): void {
+    if (!this.#paused || this.#closing || this.#sockets.size >= this.#maxConnections) return;
+    this.#paused = false;
+    if (this.#evictTimer) clearInterval(this.#evictTimer);
+    this.#evictTimer = null;
+    for (const spec of this.#listenSpecs) {
+      const s = this.#makeServer();
+      s.once('error', () => {
+        // e.g. the port was taken meanwhile: stay paused and try again on the next close
+        this.#paused = true;
+      });
+      s.listen(spec);
+    }
+  }
+
+  #evict(idle: net.Socket): void {
+    this.stats.evictedConnections++;
+    this.#sockets.delete(idle); // its slot is free now; 'close' still updates activeConnections
+    idle.end();
+    idle.destroySoon();
   }
 
   /** Take a new connection: within maxConnections, in place of the longest-idle one, or refused with a notice. */
   #admit(sock: net.Socket): void {
     if (this.#sockets.size >= this.#maxConnections) {
+      // Only a connection that was queued in the kernel before listening paused gets here.
       const idle = this.#longestIdle();
-      if (idle !== null) {
-        this.stats.evictedConnections++;
-        this.#sockets.delete(idle); // its slot is free now; 'close' still updates activeConnections
-        idle.end();
-        idle.destroySoon();
-      } else return this.#refuse(sock);
+      if (idle !== null) this.#evict(idle);
+      else return this.#refuse(sock);
     }
     this.#onConnection(sock);
+    if (this.#sockets.size >= this.#maxConnections) this.#pause();
   }
 
   /** The connection silent longest, if it has been silent for 1 s or more. */
@@ -338,6 +305,7 @@ export class LogRecordReceiver {
       this.stats.activeConnections--;
       this.#sockets.delete(sock);
       this.#lastData.delete(sock);
+      this.#resume();
     });
   }
 
@@ -454,6 +422,8 @@ export class LogRecordReceiver {
   }
 
   async #close(): Promise<void> {
+    if (this.#evictTimer) clearInterval(this.#evictTimer);
+    this.#evictTimer = null;
     const closed = this.#servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
     for (const sock of this.#sockets) sock.end();
     if (this.#sockets.size > 0) {

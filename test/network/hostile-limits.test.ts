@@ -4,10 +4,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as net from 'node:net';
 import { Logger } from '../../src/index.js';
-import { REFUSED_LINE } from '../../src/handlers/log-record-receiver.js';
+import { SocketHandler } from '../../src/handlers/socket-handler.js';
 import { diagnostics } from '../../src/internal/report.js';
 import { isolateLogging } from '../helpers/capture.js';
-import { collectOn, startReceiver, waitFor } from './_util.js';
+import { collectOn, rec, startReceiver, waitFor } from './_util.js';
 
 isolateLogging();
 let reports = '';
@@ -49,32 +49,68 @@ function connect(port: number): Promise<Peer> {
   });
 }
 
-test('maxConnections – a connection past the limit reads the refusal line and is closed; counted and reported; an idle one later makes room', async () => {
+/** Try to connect: 'refused' when the kernel refuses (nothing listens), else the open peer. */
+function tryConnect(port: number): Promise<Peer | 'refused'> {
+  return new Promise((resolve) => {
+    const sock = net.connect(port, '127.0.0.1');
+    let data = '';
+    let closed = false;
+    let ended = false;
+    sock.once('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'ECONNREFUSED') resolve('refused');
+    });
+    sock.setEncoding('utf8').on('data', (s: string) => (data += s));
+    sock.on('end', () => (ended = true));
+    sock.on('close', () => (closed = true));
+    sock.on('connect', () => resolve({ sock, data: () => data, closed: () => closed, ended: () => ended }));
+  });
+}
+
+test('maxConnections – at the limit the receiver stops listening (connects are refused by the kernel, counted in listenerPauses); an idle connection is then closed to make room', async () => {
   const rx = await startReceiver({ tcp: 0, maxConnections: 2 });
   const port = rx.addresses.tcp!.port;
   const { sink } = collectOn('lim.conn');
   const peers: Peer[] = [];
   try {
     peers.push(await connect(port), await connect(port));
-    await waitFor(() => rx.stats.activeConnections === 2, 15_000, 'two connections');
-    const refused = await connect(port);
-    peers.push(refused);
-    await waitFor(() => refused.ended() || refused.closed(), 15_000, 'the refusal');
-    assert.equal(refused.data(), REFUSED_LINE);
-    assert.equal(rx.stats.rejectedConnections, 1);
-    assert.match(reports, /connection refused: maxConnections \(2\) reached; nothing it sends is read/);
-    // Once the first two have been idle for a second, a newcomer takes the place of the one idle longest.
-    const since = Date.now();
-    await waitFor(() => Date.now() - since > 1100, 15_000, 'the first two to be idle for a second');
-    const newcomer = await connect(port);
-    peers.push(newcomer);
+    await waitFor(() => rx.stats.activeConnections === 2 && rx.stats.listenerPauses === 1, 15_000, 'two connections and a pause');
+    assert.equal(await tryConnect(port), 'refused');
+    assert.match(reports, /maxConnections \(2\) reached: not listening until a connection closes/);
+    // Once the two have been silent for a second, the one silent longest is closed and listening resumes.
     await waitFor(() => rx.stats.evictedConnections === 1, 15_000, 'an eviction');
     await waitFor(() => peers[0]!.ended() || peers[0]!.closed(), 15_000, 'the longest-idle peer closed');
-    newcomer.sock.write(frame({ name: 'lim.conn', levelno: 20, levelname: 'INFO', msg: 'in after eviction' }));
+    let newcomer: Peer | 'refused' = 'refused';
+    const deadline = Date.now() + 15_000;
+    while (newcomer === 'refused' && Date.now() < deadline) newcomer = await tryConnect(port);
+    assert.notEqual(newcomer, 'refused');
+    const p = newcomer as Peer;
+    peers.push(p);
+    p.sock.write(frame({ name: 'lim.conn', levelno: 20, levelname: 'INFO', msg: 'in after eviction' }));
     await waitFor(() => sink.records.length === 1, 15_000, 'the newcomer’s record');
-    assert.equal(rx.stats.rejectedConnections, 1);
   } finally {
     for (const p of peers) p.sock.destroy();
+    await rx.close();
+  }
+});
+
+test('maxConnections – a SocketHandler that finds the receiver full keeps its records (sentCount, droppedCount honest) and delivers all 50 once a place frees', async () => {
+  const rx = await startReceiver({ tcp: 0, maxConnections: 2 });
+  const port = rx.addresses.tcp!.port;
+  const { sink } = collectOn('lim.full');
+  const blockers = [await connect(port), await connect(port)];
+  for (const b of blockers) b.sock.write(frame({ name: 'lim.other', levelno: 20, levelname: 'INFO', msg: 'busy' })); // not idle
+  const h = new SocketHandler('127.0.0.1', port, { retryStart: 0.05, retryMax: 0.2 });
+  try {
+    await waitFor(() => rx.stats.listenerPauses === 1, 15_000, 'the receiver full');
+    for (let i = 0; i < 50; i++) h.handle(rec('lim.full', 'r %d', [i]));
+    assert.equal(sink.records.length, 0);
+    for (const b of blockers) b.sock.destroy(); // places free: listening resumes, the handler's retry connects
+    await waitFor(() => sink.records.length === 50, 30_000, `50 records (have ${sink.records.length})`);
+    assert.deepEqual(sink.messages, Array.from({ length: 50 }, (_, i) => `r ${i}`));
+    assert.equal(h.droppedCount, 0);
+    assert.equal(h.sentCount, 50);
+  } finally {
+    await h.close();
     await rx.close();
   }
 });
