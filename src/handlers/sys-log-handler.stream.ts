@@ -166,8 +166,12 @@ export class SyslogStreamSender {
     while (i < b.length && b[i]!.seq < p.seq) i++;
     b.splice(i, 0, p);
     if (b.length > this.#h.maxBacklog) {
-      b.shift();
+      const lost = b.shift()!;
       this.dropped++;
+      if (!this.#dropReported) {
+        this.#dropReported = true;
+        this.#h.report(lost.record, new Error(`SysLogHandler: backlog full (${this.#h.maxBacklog}), dropping the oldest records`));
+      }
     }
   }
 
