@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SocketHandler } from '../../src/handlers/socket-handler.js';
@@ -54,7 +54,7 @@ async function serve(args: string[]): Promise<Served> {
 test('logflume serve --help – documents every option', () => {
   const r = spawnSync(process.execPath, ['--import', 'tsx', cli, 'serve', '--help'], { cwd: root, encoding: 'utf8' });
   assert.equal(r.status, 0);
-  for (const opt of ['--tcp', '--udp', '--unix', '--host', '--config', '--logname', '--max-frame-size', '--max-connections', '--read-timeout', '--idle-timeout', '--hmac-key-file', '--formats', '--drain-timeout', '--help']) {
+  for (const opt of ['--tcp', '--udp', '--unix', '--host', '--config', '--logname', '--max-frame-size', '--max-connections', '--read-timeout', '--idle-timeout', '--hmac-key-file', '--formats', '--drain-timeout', '--max-message-expansion', '--max-loggers', '--max-logger-depth', '--help']) {
     assert.ok(r.stdout.includes(opt), `--help mentions ${opt}`);
   }
   assert.match(r.stdout, /default 127\.0\.0\.1/);
@@ -130,6 +130,48 @@ test('logflume serve --config – 4 processes × 50k records into one RotatingFi
     }
     assert.equal(total, K * N);
   } finally {
+    if (s.child.exitCode === null) await s.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('logflume serve – stdout closed by its reader (EPIPE, as `| head -1`): reported, the receiver keeps running and the FileHandler gets every record', async (t) => {
+  const why = await configAvailable();
+  if (why) {
+    t.skip(why);
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'logflume-epipe-'));
+  const out = join(dir, 'all.log');
+  writeFileSync(
+    join(dir, 'logging.json'),
+    JSON.stringify({
+      version: 1,
+      formatters: { f: { format: '%(name)s %(message)s' } },
+      handlers: {
+        console: { class: 'logging.StreamHandler', stream: 'ext://sys.stdout', formatter: 'f' },
+        file: { class: 'logging.FileHandler', filename: out, formatter: 'f' },
+      },
+      root: { level: 'DEBUG', handlers: ['console', 'file'] },
+    }),
+  );
+  const s = await serve(['--config', join(dir, 'logging.json')]);
+  const h = new SocketHandler('127.0.0.1', s.port);
+  try {
+    h.handle(rec('epipe', 'first'));
+    await waitFor(() => s.stdout().includes('epipe first'), 30_000, 'the first line on stdout');
+    s.child.stdout!.destroy(); // the reader goes away, as `head -1` does
+    const N = 200;
+    for (let i = 0; i < N; i++) h.handle(rec('epipe', 'after %d', [i]));
+    await waitFor(() => existsSync(out) && readFileSync(out, 'utf8').includes(`epipe after ${N - 1}\n`), 30_000, 'every record in the file');
+    const lines = readFileSync(out, 'utf8').trimEnd().split('\n');
+    assert.deepEqual(lines, ['epipe first', ...Array.from({ length: N }, (_, i) => `epipe after ${i}`)]);
+    assert.equal(s.child.exitCode, null, 'the receiver is still running');
+    await h.close();
+    assert.equal(await s.stop(), 0);
+    assert.match(s.stderr(), /EPIPE/);
+  } finally {
+    await h.close();
     if (s.child.exitCode === null) await s.stop();
     rmSync(dir, { recursive: true, force: true });
   }
