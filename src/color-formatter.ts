@@ -3,10 +3,21 @@ import type { LogRecord } from './log-record.js';
 import { DEBUG, INFO, WARNING, ERROR, CRITICAL } from './levels.js';
 import { checkOptions, type OptionSpec } from './check-options.js';
 import { FORMATTER_OPTIONS } from './formatter.js';
+import { createRequire } from 'node:module';
 
-/** Where ColorFormatter looks to decide on colours: a stream's `isTTY`. */
+/** Where ColorFormatter looks to decide on colours: a TTY stream's `hasColors()` (a `tty.WriteStream`), else `isTTY`. */
 export interface TtyLike {
   isTTY?: boolean;
+  /** Node's `tty.WriteStream#hasColors(env)`: its answer decides for a terminal. */
+  hasColors?(env?: object): boolean;
+}
+
+type ColorDepth = (env?: object) => number;
+let nodeColorDepth: ColorDepth | null = null;
+/** Node's own colour rules (`tty.WriteStream#getColorDepth`), loaded on first need: node:tty loads node:net, which the core must not load at import. */
+function colorDepth(env: object): number {
+  nodeColorDepth ??= (createRequire(import.meta.url)('node:tty') as typeof import('node:tty')).WriteStream.prototype.getColorDepth as ColorDepth;
+  return nodeColorDepth.call(null, env);
 }
 
 /** Options of {@link ColorFormatter}: Formatter's, plus colour control. */
@@ -16,7 +27,7 @@ const COLOR_FORMATTER_OPTIONS: OptionSpec = { ...FORMATTER_OPTIONS, stream: 'any
 export interface ColorFormatterOptions extends FormatterOptions {
   /** Stream the output goes to; colours only when it is a TTY (default process.stderr, StreamHandler's default). */
   stream?: TtyLike | null;
-  /** true/false forces colours on/off; 'auto' (default) follows FORCE_COLOR, NO_COLOR and the stream. */
+  /** true/false forces colours on/off; 'auto' (default) asks Node (`stream.hasColors()`: FORCE_COLOR, NO_COLOR, TERM, …). */
   colors?: boolean | 'auto';
   /** SGR parameters per level number, e.g. `{ 20: '32' }` for green INFO; merged over the defaults. */
   levelColors?: Record<number, string>;
@@ -43,9 +54,10 @@ const RESET_F = '_lf_reset';
  * A Formatter for humans at a terminal: level names in colour, timestamp and
  * logger name dimmed, error stacks with the message in red and library frames
  * (node:, node_modules) dimmed. Colours are decided once, at construction:
- * the `colors` option, else FORCE_COLOR (non-empty and not "0"/"false" → on),
- * else NO_COLOR or NODE_DISABLE_COLORS (→ off), else on only when `stream`
- * is a TTY and TERM is not "dumb". Without colours the output is exactly
+ * the `colors` option, else Node's own answer for the stream
+ * (`stream.hasColors(env)`, which reads FORCE_COLOR, NO_COLOR,
+ * NODE_DISABLE_COLORS, TERM and CI); a stream that is not a terminal gets
+ * colours only from FORCE_COLOR, read as Node reads it. Without colours the output is exactly
  * Formatter's, so the same config works in CI logs.
  *
  * Widths such as `%(levelname)-8s` pad the text, not the escape codes, and
@@ -83,16 +95,15 @@ export class ColorFormatter extends Formatter {
 
   /**
    * The colour decision, as a function you can call for your own output:
-   * `colors` true/false wins; then FORCE_COLOR; then NO_COLOR /
-   * NODE_DISABLE_COLORS; then the stream must be a TTY and TERM not "dumb".
+   * `colors` true/false wins; a terminal stream answers through Node's
+   * `hasColors(env)` (an `isTTY` object without it through Node's
+   * `getColorDepth` rules); anything else (a file, a pipe, null) is coloured
+   * only when FORCE_COLOR asks for colours as Node reads it.
    */
   static shouldColor(stream: TtyLike | null | undefined, env: Record<string, string | undefined> = process.env, colors: boolean | 'auto' = 'auto'): boolean {
     if (colors === true || colors === false) return colors;
-    const force = env.FORCE_COLOR;
-    if (force !== undefined) return force !== '0' && force.toLowerCase() !== 'false';
-    if ((env.NO_COLOR ?? '') !== '' || env.NODE_DISABLE_COLORS !== undefined) return false;
-    if (stream?.isTTY !== true) return false;
-    return env.TERM !== 'dumb';
+    if (stream?.isTTY === true) return typeof stream.hasColors === 'function' ? stream.hasColors(env) : colorDepth(env) > 1;
+    return env.FORCE_COLOR !== undefined && colorDepth(env) > 1;
   }
 
   /** SGR parameters for a level: its own entry, else the nearest lower level's. Override for other schemes. */

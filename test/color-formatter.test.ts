@@ -1,4 +1,5 @@
 import { test, describe } from 'node:test';
+import { WriteStream } from 'node:tty';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -11,7 +12,7 @@ isolateLogging();
 
 const ANSI = /\x1b\[[0-9;]*m/g;
 const strip = (s: string) => s.replace(ANSI, '');
-const tty = { isTTY: true };
+const tty = { isTTY: true, hasColors: () => true };
 const on = (o: object = {}) => new ColorFormatter({ colors: true, ...o });
 
 function rec(level = 20, msg = 'hello %s', args: unknown[] = ['world']): LogRecord {
@@ -22,22 +23,31 @@ function rec(level = 20, msg = 'hello %s', args: unknown[] = ['world']): LogReco
 }
 
 describe('ColorFormatter', () => {
-  test('ColorFormatter.shouldColor() – FORCE_COLOR, then NO_COLOR, then TTY and TERM', () => {
+  test('ColorFormatter.shouldColor() – Node decides for a terminal (hasColors), FORCE_COLOR alone for anything else', () => {
     const s = ColorFormatter.shouldColor;
-    assert.equal(s(tty, {}), true);
-    assert.equal(s({ isTTY: false }, {}), false);
-    assert.equal(s(null, {}), false);
-    assert.equal(s(tty, { TERM: 'dumb' }), false);
-    assert.equal(s(tty, { NO_COLOR: '1' }), false);
-    assert.equal(s(tty, { NO_COLOR: '' }), true, 'an empty NO_COLOR does not count (no-color.org)');
-    assert.equal(s(tty, { NODE_DISABLE_COLORS: '1' }), false);
+    const seen: object[] = [];
+    const term = { isTTY: true, hasColors: (env?: object) => (seen.push(env!), true) };
+    assert.equal(s(term, { TERM: 'dumb' }), true, "the stream's own hasColors() answers");
+    assert.deepEqual(seen, [{ TERM: 'dumb' }], 'and gets the env');
+    assert.equal(s({ isTTY: true, hasColors: () => false }, { FORCE_COLOR: '1' }), false);
+    // A real tty.WriteStream's methods on a stand-in (no terminal needed): Node's rules.
+    const real = { isTTY: true, hasColors: WriteStream.prototype.hasColors, getColorDepth: WriteStream.prototype.getColorDepth };
+    assert.equal(s(real, { TERM: 'xterm-256color' }), true);
+    assert.equal(s(real, { TERM: 'dumb' }), false);
+    assert.equal(s(real, { TERM: 'xterm', NO_COLOR: '1' }), false);
+    assert.equal(s(real, { TERM: 'xterm', NODE_DISABLE_COLORS: '1' }), false);
+    assert.equal(s(real, { TERM: 'xterm', FORCE_COLOR: '0' }), false);
+    assert.equal(s({ isTTY: true }, { TERM: 'xterm' }), true, 'an isTTY object without hasColors: Node getColorDepth rules');
+    assert.equal(s({ isTTY: true }, { TERM: 'dumb' }), false);
+    assert.equal(s({ isTTY: false }, { TERM: 'xterm' }), false);
+    assert.equal(s(null, { TERM: 'xterm' }), false);
     assert.equal(s({ isTTY: false }, { FORCE_COLOR: '1' }), true);
     assert.equal(s({ isTTY: false }, { FORCE_COLOR: '' }), true);
-    assert.equal(s(tty, { FORCE_COLOR: '0' }), false);
-    assert.equal(s(tty, { FORCE_COLOR: 'false' }), false);
-    assert.equal(s(tty, { FORCE_COLOR: '1', NO_COLOR: '1' }), true, 'FORCE_COLOR wins, as in Node');
+    assert.equal(s({ isTTY: false }, { FORCE_COLOR: '3' }), true);
+    assert.equal(s({ isTTY: false }, { FORCE_COLOR: '0' }), false);
+    assert.equal(s({ isTTY: false }, { FORCE_COLOR: 'false' }), false);
     assert.equal(s(null, { NO_COLOR: '1' }, true), true, 'an explicit option wins over everything');
-    assert.equal(s(tty, {}, false), false);
+    assert.equal(s(term, {}, false), false);
   });
 
   test('ColorFormatter.format() – without colours the output is exactly Formatter’s (and CPython’s)', () => {
