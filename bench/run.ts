@@ -31,7 +31,7 @@ const sc = (f: string) => join(here, 'scenarios', f);
 interface Scenario {
   id: string;
   label: string;
-  group: 'text' | 'json' | 'queue' | 'rotating' | 'socket' | 'ceiling' | 'http';
+  group: 'text' | 'json' | 'queue' | 'rotating' | 'socket' | 'ceiling' | 'http' | 'otlp';
   cmd: string[];
   /** logflume's own scenario that peers in this group are compared with. */
   ref?: boolean;
@@ -72,6 +72,10 @@ const optional: Scenario[] = [
   { id: 'logflume-http-nocontext', label: 'node:http + logflume RequestLogger, context: false (requests/s; latency)', group: 'http', cmd: [...tsx, sc('http-logging.mjs'), '@FILE', String(HTTP_N), 'logflume-nocontext'], selfVerified: true },
   { id: 'pino-http', label: 'node:http + pino-http → async destination (requests/s; latency)', group: 'http', cmd: [...tsx, sc('http-logging.mjs'), '@FILE', String(HTTP_N), 'pino-http'], selfVerified: true },
   { id: 'logflume-socket', label: 'logflume SocketHandler → receiver (loopback)', group: 'socket', cmd: [...tsx, sc('logflume-socket.ts'), String(N)], ref: true, selfVerified: true },
+  // OTLP/HTTP protobuf to a loopback collector stand-in (issue 20); at most 200 k records (the SDK path is far slower than a file)
+  { id: 'logflume-otlp-worker', label: `logflume QueueHandler → WorkerQueueListener → OTLPHandler (OTLP/HTTP protobuf, ${Math.min(N, 200_000).toLocaleString('en-US')} records)`, group: 'otlp', cmd: [...tsx, sc('otlp.ts'), String(Math.min(N, 200_000)), 'logflume-worker'], ref: true, selfVerified: true },
+  { id: 'logflume-otlp', label: `logflume OTLPHandler on the main thread (same, ${Math.min(N, 200_000).toLocaleString('en-US')} records)`, group: 'otlp', cmd: [...tsx, sc('otlp.ts'), String(Math.min(N, 200_000)), 'logflume-main'], selfVerified: true },
+  { id: 'pino-otlp', label: `pino.transport → pino-opentelemetry-transport (same, ${Math.min(N, 200_000).toLocaleString('en-US')} records)`, group: 'otlp', cmd: [...tsx, sc('otlp.ts'), String(Math.min(N, 200_000)), 'pino'], selfVerified: true },
 ];
 for (const s of optional) if (existsSync(s.cmd[s.cmd[0] === 'node' ? 1 : 3]!)) all.push(s);
 const scenarios = ONLY.length ? all.filter((s) => ONLY.includes(s.id)) : all;
@@ -200,6 +204,8 @@ const targets: [string, string, boolean | null][] = [];
   const rot = ratio(med('logflume-rotating', 'recordsPerSec'), file) - 1;
   const rot1 = ratio(med('logflume-rotating-1mib', 'recordsPerSec'), file) - 1;
   targets.push(['RotatingFileHandler within 10 % of FileHandler (no rollover), 25 % (1 MiB rollovers)', `${fx(rot * 100, 1, ' %')}, ${fx(rot1 * 100, 1, ' %')}`, Number.isFinite(rot) && Number.isFinite(rot1) ? rot >= -0.1 && rot1 >= -0.25 : null]);
+  const otlp = ratio(med('logflume-otlp-worker', 'recordsPerSec'), med('pino-otlp', 'recordsPerSec'));
+  targets.push(['OTLP export through the worker, next to pino-opentelemetry-transport (issue 20: reported, no target)', `${fx(otlp)} pino-opentelemetry-transport (${num(med('logflume-otlp-worker', 'recordsPerSec'))} vs ${num(med('pino-otlp', 'recordsPerSec'))} records/s)`, null]);
   const sock = med('logflume-socket', 'recordsPerSec');
   targets.push(['SocketHandler → receiver ≥ 500 k records/s', Number.isFinite(sock) ? `${num(sock)} records/s` : 'n/a', check(sock, (x) => x >= 500_000)]);
 }
