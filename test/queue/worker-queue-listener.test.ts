@@ -118,12 +118,9 @@ describe('WorkerQueueListener', () => {
     assert.ok(ConfigError);
   });
 
-  test('WorkerQueueListener – dictConfig-shaped specs are built in the worker by logflume/config buildHandlers', async (t) => {
-    const cfg = (await import('../../src/config/index.js').catch(() => null)) as { buildHandlers?: unknown } | null;
-    if (typeof cfg?.buildHandlers !== 'function') {
-      t.skip('logflume/config does not export buildHandlers yet');
-      return;
-    }
+  test('WorkerQueueListener – dictConfig-shaped specs are built in the worker by logflume/config buildHandlers', async () => {
+    const cfg = (await import('../../src/config/index.js')) as { buildHandlers?: unknown };
+    assert.equal(typeof cfg.buildHandlers, 'function', 'logflume/config exports buildHandlers');
     const file = tempFile();
     const listener = new WorkerQueueListener({
       formatters: { brief: { format: '%(levelname)s:%(message)s' } },
