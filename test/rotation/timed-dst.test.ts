@@ -58,6 +58,9 @@ const RUNS: Run[] = [
   { when: 'MIDNIGHT', interval: 1, atTime: [1, 30, 0], step: 1200, span: 4 * 86400 },
   { when: 'MIDNIGHT', interval: 1, atTime: [2, 30, 0], step: 1200, span: 4 * 86400 },
   { when: 'MIDNIGHT', interval: 2, atTime: null, step: 1200, span: 5 * 86400 },
+  // sparse records: the first one after a DST change comes hours later (3.11 then loses a whole day)
+  { when: 'MIDNIGHT', interval: 1, atTime: null, step: 10800, span: 4 * 86400 },
+  { when: 'D', interval: 1, atTime: null, step: 10800, span: 4 * 86400 },
   ...[0, 1, 2, 3, 4, 5, 6].map((d) => ({ when: `W${d}`, interval: 1, atTime: null, step: 3600, span: 15 * 86400 })),
   { when: 'W6', interval: 1, atTime: [2, 30, 0], step: 3600, span: 15 * 86400 },
 ];
@@ -259,6 +262,7 @@ print(json.dumps(out))
     for (const [zone, label] of TRANSITIONS) assert.ok(lostBy311.some((l) => l.startsWith(`${zone} ${label} H/1`)), `${zone} ${label}: ${lostBy311.join('; ')}`);
     assert.ok(lostBy311.some((l) => l.startsWith('America/New_York fall back 2024-11-03 M/1')), lostBy311.join('; '));
     assert.ok(lostBy311.some((l) => /MIDNIGHT\/1 at 2:30/.test(l)), lostBy311.join('; '));
+    assert.ok(lostBy311.some((l) => l.startsWith('America/New_York fall back 2024-11-03 MIDNIGHT/1:')), lostBy311.join('; '));
   });
 });
 
