@@ -200,7 +200,8 @@ describe('FileHandler', () => {
     await h.close();
   });
 
-  test('handleError() – a different fault is reported at once; the same fault again after the interval, with the suppressed count', async () => {
+  test('handleError() – a different fault is reported at once; the same fault again after the interval, with the suppressed count', async (t) => {
+    t.mock.timers.enable({ apis: ['Date'], now: 1_700_000_000_000 }); // the interval passes on this clock, not by sleeping
     settings.errorReportInterval = 200;
     let fail: Error = Object.assign(new Error('disk gone'), { code: 'EIO' });
     const h = new StreamHandler({ write() { throw fail; } });
@@ -213,7 +214,7 @@ describe('FileHandler', () => {
     assert.equal((first.match(/--- Logging error ---/g) ?? []).length, 2);
     assert.match(first, /EIO|disk gone/);
     assert.match(first, /something else/);
-    await new Promise((r) => setTimeout(r, 250));
+    t.mock.timers.tick(250);
     fail = Object.assign(new Error('disk gone'), { code: 'EIO' });
     const later = await captureStderr(() => h.handle(makeLogRecord({ msg: '4' })));
     assert.match(later, /\(1 more report\(s\) of this fault were suppressed in the previous/);
