@@ -16,7 +16,7 @@ import {
   DEBUG,
 } from '../../src/index.js';
 import { dictConfig } from '../../src/config/index.js';
-import { QueueHandler, WorkerQueueListener, SocketHandler, HTTPHandler } from '../../src/handlers/index.js';
+import { QueueHandler, WorkerQueueListener, SocketHandler, HTTPHandler, DatagramHandler } from '../../src/handlers/index.js';
 import { isolateLogging, MemoryStream } from '../helpers/capture.js';
 import { tempFile, lines, waitFor } from '../queue/worker-helpers.js';
 import { collectOn, startReceiver } from '../network/_util.js';
@@ -229,6 +229,22 @@ describe('redaction across threads and the network', () => {
         assert.equal(r.password, '[Redacted]');
         assert.deepEqual({ ...(r.headers as object) }, { authorization: '[Redacted]', ok: 1 });
       }
+    } finally {
+      await rx.close();
+    }
+  });
+
+  test('DatagramHandler + RedactingFilter – the UDP receiver never gets the secret fields', async () => {
+    const { sink } = collectOn('redact.udp');
+    const rx = await startReceiver({ udp: 0 });
+    try {
+      const h = new DatagramHandler('127.0.0.1', rx.addresses.udp!.port, { format: 'json' });
+      h.addFilter(new RedactingFilter({ paths: ['password', 'session.token'] }));
+      h.handle(makeLogRecord({ name: 'redact.udp', msg: 'udp', args: null, levelno: 20, levelname: 'INFO', password: 'pw', session: { token: 't', id: 1 } }));
+      await waitFor(() => sink.records.length === 1);
+      assert.equal(sink.records[0]!.password, '[Redacted]');
+      assert.deepEqual({ ...(sink.records[0]!.session as object) }, { token: '[Redacted]', id: 1 });
+      await h.close();
     } finally {
       await rx.close();
     }

@@ -97,3 +97,24 @@ describe('RequestLogger + FastifyLogger with a real Fastify 5 server', () => {
     assert.equal(fl.child({}, { level: 'warn' }).isLevelEnabled('info'), false);
   });
 });
+
+test('FastifyLogger – with Fastify\'s own request logging on, its { req } / { res } records are small summaries', async () => {
+  const own = jsonLogger('http.fastify.own');
+  const app = Fastify({ loggerInstance: new FastifyLogger(own.logger) });
+  app.get('/x', async () => 'ok');
+  const base = await app.listen({ port: 0, host: '127.0.0.1' });
+  try {
+    await (await fetch(`${base}/x`, { headers: { authorization: 'Bearer zzz' } })).text();
+    await waitFor(() => own.records().some((r) => r.msg === 'request completed'));
+  } finally {
+    await app.close();
+  }
+  const incoming = own.records().find((r) => r.msg === 'incoming request')!;
+  assert.deepEqual([incoming.req.method, incoming.req.url, incoming.req.headers.authorization], ['GET', '/x', '[Redacted]']);
+  assert.equal(typeof incoming.reqId, 'string');
+  const done = own.records().find((r) => r.msg === 'request completed')!;
+  assert.equal(done.res.statusCode, 200);
+  assert.equal(typeof done.responseTime, 'number');
+  for (const l of own.out.lines) assert.ok(l.length < 2000, `line of ${l.length} chars`);
+  assert.ok(!own.out.text.includes('zzz'));
+});
