@@ -48,15 +48,20 @@ async function writeWhileRotating(h: WatchedFileHandler, dir: string, directives
       await new Promise((r) => setImmediate(r));
     }
   })();
+  // Between rotations the writer makes progress: wait for 200 more records, not for a time.
+  const progress = async () => {
+    const target = i + 200;
+    while (i < target) await new Promise((r2) => setImmediate(r2));
+  };
   for (let r = 0; r < rounds; r++) {
-    await new Promise((r2) => setTimeout(r2, 30));
+    await progress();
     const child = spawn(LOGROTATE!, ['-f', '-s', join(dir, 'state'), conf], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (c) => (stderr += c));
     const code = await new Promise<number | null>((res) => child.on('close', res));
     assert.equal(code, 0, `logrotate failed: ${stderr}`);
   }
-  await new Promise((r) => setTimeout(r, 30));
+  await progress();
   running = false;
   await writer;
   await h.close();
