@@ -133,7 +133,9 @@ print(json.dumps(base64.b64encode(data).decode()))
       ['one', 'two ✓'],
     );
     let data = Buffer.alloc(0);
-    const srv = net.createServer((c) => c.on('data', (b) => (data = Buffer.concat([data, b]))));
+    let peerClosed!: () => void;
+    const closed = new Promise<void>((r) => (peerClosed = r));
+    const srv = net.createServer((c) => c.on('data', (b) => (data = Buffer.concat([data, b]))).on('close', () => peerClosed()));
     leftovers.push(srv);
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
     const h = new SysLogHandler(['127.0.0.1', (srv.address() as net.AddressInfo).port], 16, 'stream');
@@ -141,7 +143,7 @@ print(json.dumps(base64.b64encode(data).decode()))
     lg.error('one');
     lg.error('two ✓');
     await h.close();
-    await new Promise((r) => setTimeout(r, 100));
+    await closed; // the server has read everything once its side of the connection closes
     srv.close();
     assert.equal(data.toString('latin1'), Buffer.from(py, 'base64').toString('latin1'));
   });
@@ -338,7 +340,9 @@ describe('SysLogHandler – streams', { timeout: 60_000 }, () => {
   test('SysLogHandler.send() – TLS (RFC 5425) with octet counting against a node:tls server', async () => {
     const { key, cert } = makeTestCert();
     let data = '';
-    const srv = tls.createServer({ key, cert }, (c) => c.on('data', (b) => (data += String(b))));
+    let peerClosed!: () => void;
+    const closed = new Promise<void>((r) => (peerClosed = r));
+    const srv = tls.createServer({ key, cert }, (c) => c.on('data', (b) => (data += String(b))).on('close', () => peerClosed()));
     leftovers.push(srv);
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
     const h = new SysLogHandler({
@@ -355,7 +359,7 @@ describe('SysLogHandler – streams', { timeout: 60_000 }, () => {
     lg.error('second');
     await h.flush();
     await h.close();
-    await new Promise((r) => setTimeout(r, 100));
+    await closed;
     srv.close();
     const frames: string[] = [];
     let rest = data;
