@@ -39,7 +39,7 @@ for (const kind of ['file', 'rotating', 'file-buffered', 'worker'] as const) row
 log(`soak: exit paths done (${Math.round((Date.now() - t0) / 1000)} s)`);
 
 // 2. the in-process scenarios, through their test files (their tables are parsed back)
-const files = ['isolation', 'faults', 'syslog', 'hostile', 'files'].map((f) => join(import.meta.dirname, '..', 'test', 'reliability', `${f}.test.ts`));
+const files = ['isolation', 'faults', 'syslog', 'hostile', 'files', 'epipe', 'stream-reassign', 'exit-listeners', 'shutdown-deadline', 'disk-full'].map((f) => join(import.meta.dirname, '..', 'test', 'reliability', `${f}.test.ts`));
 const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=tap', ...files], { encoding: 'utf8', maxBuffer: 64 << 20 });
 for (const line of r.stdout.split('\n')) {
   const m = /^# \| (.+?) +\| +(\d+) \| +(\d+) \| +(\d+) \| +(\d+) \| +([\d.]+) \| +([\d.]+) \|$/.exec(line);

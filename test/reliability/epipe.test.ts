@@ -67,7 +67,7 @@ test('node app | head -1 – StreamHandler(process.stdout) + FileHandler: exit 0
     const c = new SeqChecker(1);
     c.file(file);
     const s = JSON.parse(readFileSync(stats, 'utf8')) as { sent: number; dropped: number };
-    record(result('EPIPE on stdout (| head -1), FileHandler beside it', N, c.delivered, 0, { duplicated: c.duplicated + c.gaps, note: `stdout handler: 1 report, ${s.dropped} records counted in droppedCount` }));
+    record(result('EPIPE on stdout (reader closed the pipe after one line), FileHandler beside it', N, c.delivered, 0, { duplicated: c.duplicated + c.gaps, note: `stdout handler: 1 report, ${s.dropped} records counted in droppedCount` }));
     assert.equal(s.sent, N);
     assert.equal(c.delivered, N);
     assert.equal(c.gaps + c.duplicated, 0);
