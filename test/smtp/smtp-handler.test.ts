@@ -214,13 +214,16 @@ l=logging.getLogger('mail'); l.addHandler(h); l.critical('disk %s is full','/var
     const iv = setInterval(() => ticks++, 20);
     const started = Date.now();
     const err = await captureStderr(async () => {
+      let loopTurned = false;
+      setImmediate(() => (loopTurned = true));
       logger(h).critical('into the void');
-      assert.ok(Date.now() - started < 400, 'emit returns before the 0.5 s timeout could have passed');
+      assert.equal(loopTurned, false, 'emit returns without waiting for the event loop (the send runs in the background)');
       await h.flush();
     });
     const elapsed = Date.now() - started;
     clearInterval(iv);
-    assert.ok(elapsed >= 400 && elapsed < 3000, `took ${elapsed} ms for a 0.5 s timeout`);
+    // A lower bound only: load can make the wait longer, never shorter than the timeout.
+    assert.ok(elapsed >= 400, `gave up after ${elapsed} ms, before the 0.5 s timeout`);
     assert.ok(ticks >= 5, `event loop kept running (${ticks} ticks)`);
     assert.match(err, /(timeout|Greeting never received|within 0.5 s)/i);
     await h.close();
