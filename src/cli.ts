@@ -24,6 +24,9 @@ GET query or POST form, logflume's form or JSON batches). Without
 Listeners:
   --tcp PORT              TCP port (0 = any free port; the port is printed)
   --udp PORT              UDP port (0 = any free port)
+  --udp-rcvbuf BYTES      UDP receive buffer (default 4194304; the kernel caps it
+                          at net.core.rmem_max); a burst beyond it is dropped by
+                          the kernel, counted in the receiver's udpDrops
   --unix PATH             Unix domain stream socket path
   --http PORT             HTTP port for HTTPHandler senders (Python's default: 9022)
   --http-path PATH        accept only this request path (default: any)
@@ -109,6 +112,7 @@ export async function main(argv: string[]): Promise<LogRecordReceiver | null> {
     options: {
       tcp: { type: 'string' },
       udp: { type: 'string' },
+      'udp-rcvbuf': { type: 'string' },
       unix: { type: 'string' },
       http: { type: 'string' },
       'http-path': { type: 'string' },
@@ -145,6 +149,8 @@ export async function main(argv: string[]): Promise<LogRecordReceiver | null> {
   const httpPort = intOpt(values.http, 'http') ?? null;
   if (opts.tcp === null && opts.udp === null && !opts.unix && httpPort === null) opts.tcp = 9020;
   const num = (k: keyof typeof values, name: string): number | undefined => intOpt(values[k] as string | undefined, name);
+  const rcvbuf = num('udp-rcvbuf', 'udp-rcvbuf');
+  if (rcvbuf !== undefined) opts.udpReceiveBuffer = rcvbuf;
   const maxFrameSize = num('max-frame-size', 'max-frame-size');
   if (maxFrameSize !== undefined) opts.maxFrameSize = maxFrameSize;
   const maxConnections = num('max-connections', 'max-connections');
@@ -197,7 +203,7 @@ export async function main(argv: string[]): Promise<LogRecordReceiver | null> {
     process.stderr.write(`logflume serve: listening on http${values['http-tls-key'] ? 's' : ''} ${h.address}:${h.port}\n`);
   }
   if (a.tcp) process.stderr.write(`logflume serve: listening on tcp ${a.tcp.address}:${a.tcp.port}\n`);
-  if (a.udp) process.stderr.write(`logflume serve: listening on udp ${a.udp.address}:${a.udp.port}\n`);
+  if (a.udp) process.stderr.write(`logflume serve: listening on udp ${a.udp.address}:${a.udp.port} (receive buffer ${rx!.stats.udpReceiveBuffer} bytes)\n`);
   if (a.unix) process.stderr.write(`logflume serve: listening on unix ${a.unix}\n`);
   let stopping = false;
   const stop = (): void => {

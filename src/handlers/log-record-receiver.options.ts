@@ -11,6 +11,13 @@ export interface LogRecordReceiverOptions {
   udp?: number | null;
   /** Unix domain (stream) socket path; omit for none. */
   unix?: string | null;
+  /**
+   * UDP receive buffer, bytes (default 4 MiB): a burst waits in it while the
+   * receiver is busy; the kernel drops datagrams that do not fit (counted in
+   * `stats.udpDrops` where the platform tells). The kernel caps it at
+   * `net.core.rmem_max`; `stats.udpReceiveBuffer` shows what was granted.
+   */
+  udpReceiveBuffer?: number;
   /** Address to bind TCP and UDP to (default 127.0.0.1: only this host can send). */
   host?: string;
   /** Largest payload accepted, bytes (default 1 MiB); a larger length prefix closes the connection at once. */
@@ -85,6 +92,10 @@ export interface ReceiverStats {
   fallbackRecords: number;
   /** Most bytes ever buffered for one connection (bounded by maxFrameSize + header + one read). */
   maxBuffered: number;
+  /** The UDP socket's receive buffer as granted by the kernel (0 without UDP). */
+  udpReceiveBuffer: number;
+  /** Datagrams the kernel dropped for the UDP socket (Linux: /proc/net/udp; refreshed by `udpDrops()`); null where unknown. */
+  udpDrops: number | null;
 }
 
 /** Where the receiver listens, once started. */

@@ -1,6 +1,6 @@
 import * as net from 'node:net';
 import * as dgram from 'node:dgram';
-import { existsSync, unlinkSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, unlinkSync, statSync } from 'node:fs';
 import type { LogRecord } from '../log-record.js';
 import type { Logger } from '../logger.js';
 import { getLogger } from '../api.js';
@@ -51,6 +51,8 @@ export class LogRecordReceiver {
     loggersCreated: 0,
     fallbackRecords: 0,
     maxBuffered: 0,
+    udpReceiveBuffer: 0,
+    udpDrops: null,
   };
   #key: Buffer | null;
   #maxFrame: number;
@@ -125,7 +127,7 @@ export class LogRecordReceiver {
         this.#listenSpecs.push({ path: o.unix });
       }
       if (o.udp != null) {
-        const u = dgram.createSocket(net.isIPv6(host) ? 'udp6' : 'udp4');
+        const u = dgram.createSocket({ type: net.isIPv6(host) ? 'udp6' : 'udp4', recvBufferSize: o.udpReceiveBuffer ?? 4 << 20 });
         u.on('message', (msg, rinfo) => this.#onDatagram(msg, `udp ${rinfo.address}:${rinfo.port}`));
         u.on('error', (err) => this.reportProtocolError('udp', err));
         await new Promise<void>((resolve, reject) => {
@@ -137,6 +139,8 @@ export class LogRecordReceiver {
         });
         this.#udp = u;
         this.#addresses.udp = u.address();
+        this.stats.udpReceiveBuffer = u.getRecvBufferSize();
+        this.udpDrops();
       }
     } catch (e) {
       await this.close();
@@ -409,6 +413,30 @@ export class LogRecordReceiver {
     this.#reportsInWindow++;
     const text = error instanceof Error && error.name === 'ProtocolError' ? error.message : firstLine(error);
     writeStderr(`logflume receiver: ${peer}: ${text}; ${action}\n`);
+  }
+
+  /**
+   * Datagrams the kernel dropped for the UDP socket since it opened (a burst
+   * larger than `udpReceiveBuffer` while the receiver was busy): read from
+   * /proc/net/udp (Linux) into `stats.udpDrops`; null elsewhere or without UDP.
+   */
+  udpDrops(): number | null {
+    const port = this.#addresses.udp?.port;
+    if (port === undefined) return null;
+    const hex = ':' + port.toString(16).toUpperCase().padStart(4, '0');
+    for (const f of ['/proc/net/udp', '/proc/net/udp6']) {
+      let text: string;
+      try {
+        text = readFileSync(f, 'utf8');
+      } catch {
+        continue;
+      }
+      for (const line of text.split('\n').slice(1)) {
+        const cols = line.trim().split(/\s+/);
+        if (cols.length >= 13 && cols[1]!.endsWith(hex)) return (this.stats.udpDrops = Number(cols[cols.length - 1]));
+      }
+    }
+    return (this.stats.udpDrops = null);
   }
 
   /**

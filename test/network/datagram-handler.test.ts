@@ -76,3 +76,40 @@ test('DatagramHandler constructor – bad options throw ConfigError', () => {
   assert.throws(() => new DatagramHandler('h', -1), /port must be/);
   assert.throws(() => new DatagramHandler('h', 1, { format: 'x' as 'json' }), /format must be/);
 });
+
+test('LogRecordReceiver UDP – a burst of 1,000 records from CPython DatagramHandler while the receiver is busy: all stored with the default buffer; a small one drops, and udpDrops counts exactly the missing ones', { timeout: 120_000 }, async (t) => {
+  const { spawnSync } = await import('node:child_process');
+  const N = 1000;
+  const burst = (port: number): void => {
+    // spawnSync blocks this process's event loop: the receiver is "cold" for the whole burst
+    const r = spawnSync('python3', ['-c', `
+import logging, logging.handlers, sys
+h = logging.handlers.DatagramHandler('127.0.0.1', int(sys.argv[1]))
+lg = logging.getLogger('burst'); lg.propagate = False; lg.addHandler(h)
+for i in range(${N}): lg.warning('burst record %d %s', i, 'x' * 200)
+`, String(port)], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+  };
+  const results: Record<string, { stored: number; drops: number | null; buffer: number }> = {};
+  for (const [label, udpReceiveBuffer] of [['default', undefined], ['64 KiB', 64 << 10]] as const) {
+    const { sink, logger } = collectOn(`burst`);
+    const rx = await startReceiver({ udp: 0, ...(udpReceiveBuffer ? { udpReceiveBuffer } : {}) });
+    try {
+      burst(rx.addresses.udp!.port);
+      const drops = () => rx.udpDrops() ?? 0;
+      await waitFor(() => sink.records.length + drops() >= N, 30_000, `${label}: all records accounted for`);
+      results[label] = { stored: sink.records.length, drops: rx.udpDrops(), buffer: rx.stats.udpReceiveBuffer };
+    } finally {
+      await rx.close();
+      logger.removeHandler(sink);
+    }
+  }
+  t.diagnostic(`sent ${N} each: ${JSON.stringify(results)}`);
+  const d = results['default']!;
+  assert.ok(d.buffer >= 4 << 20, `granted ${d.buffer}`);
+  assert.equal(d.stored, N, JSON.stringify(results));
+  assert.equal(d.drops, 0);
+  const s = results['64 KiB']!;
+  assert.ok(s.stored < N, JSON.stringify(results));
+  assert.equal(s.stored + s.drops!, N, 'every missing datagram is counted by the kernel');
+});
