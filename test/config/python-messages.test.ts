@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dictConfig } from '../../src/config/index.js';
+import { dictConfig, type DictConfig } from '../../src/config/index.js';
 import { TimedRotatingFileHandler } from '../../src/handlers/index.js';
 import { runPython } from '../helpers/python.js';
 import { isolateLogging } from '../helpers/capture.js';
@@ -58,9 +58,9 @@ print(json.dumps(out))
     );
     configs.forEach((c, i) => {
       const [text, causeType, causeText] = py[i]!;
-      let ours = '';
+      let ours: string;
       try {
-        dictConfig(c);
+        dictConfig(c as DictConfig);
         ours = 'no error';
       } catch (e) {
         ours = (e as Error).message;

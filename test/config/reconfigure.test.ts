@@ -9,13 +9,13 @@ import { mkdtempSync, rmSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getLogger, FileHandler, Logger } from '../../src/index.js';
-import { dictConfigAsync } from '../../src/config/index.js';
+import { dictConfigAsync, type DictConfig } from '../../src/config/index.js';
 import { runPython } from '../helpers/python.js';
 import { isolateLogging } from '../helpers/capture.js';
 
 isolateLogging();
 
-const configs = (dir: string) => {
+const configs = (dir: string): Record<string, unknown>[] => {
   const fh = (name: string) => ({ class: 'logging.FileHandler', filename: join(dir, name), formatter: 'f' });
   const formatters = { f: { format: '%(name)s %(message)s' } };
   return [
@@ -62,16 +62,16 @@ print(json.dumps({'files': files, 'closed': closed}))
     const log = () => {
       for (const [name, msg] of LOG) getLogger(name).warning(msg);
     };
-    await dictConfigAsync(c1!);
+    await dictConfigAsync(c1 as DictConfig);
     log();
     const onRoot = Logger.root.handlers[0] as FileHandler;
     const onX = getLogger('x').handlers[0] as FileHandler;
-    await dictConfigAsync(c2!);
+    await dictConfigAsync(c2 as DictConfig);
     assert.equal(onRoot.stream, null, 'the replaced root handler is closed');
     assert.ok(getLogger('x').disabled && getLogger('x').handlers.includes(onX), 'x is disabled and keeps its handler');
     assert.notEqual(onX.stream, null, 'a handler still attached stays open');
     log();
-    for (const h of [...Logger.root.handlers, onX]) await h.close();
+    for (const h of [...Logger.root.handlers, onX]) await (h as FileHandler).close();
     const files = Object.fromEntries(FILES.map((f) => [f, existsSync(join(ours, f)) ? readFileSync(join(ours, f), 'utf8') : null]));
     assert.deepEqual(files, py.files);
     assert.equal(py.files['x.log'], 'x one\nx.y two\nx.y two\n', 'the records x.y propagates to x reach x.log in both');
