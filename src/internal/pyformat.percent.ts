@@ -364,8 +364,15 @@ function run(prog: Program, args: unknown, dict: object | null, own: boolean): s
   return out;
 }
 
+// Bounded by count and by the characters of the formats it holds: a template
+// longer than CACHE_MAX_FORMAT is compiled per use (such templates are rare, and
+// caching 512 of them could pin hundreds of MiB), and the cache evicts oldest
+// first past CACHE_MAX entries or CACHE_MAX_CHARS characters.
 const cache = new Map<string, Program>();
 const CACHE_MAX = 512;
+const CACHE_MAX_FORMAT = 16 * 1024;
+const CACHE_MAX_CHARS = 2 * 1024 * 1024;
+let cachedChars = 0;
 
 /** @internal the cached program for `fmt` (log calls read its arity; the lenient renderer walks it). */
 export function compiled(fmt: string): Program {
@@ -375,8 +382,14 @@ export function compiled(fmt: string): Program {
     const fast = makeTupleFast(prog.items, (spec, v) => run({ items: [spec], keys: [], arity: 1, node: spec.node }, [v], null, true));
     prog.fast = fast?.fn ?? null;
     prog.fastArity = fast?.arity ?? -1;
-    if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
+    if (fmt.length > CACHE_MAX_FORMAT) return prog;
+    while (cache.size > 0 && (cache.size >= CACHE_MAX || cachedChars + fmt.length > CACHE_MAX_CHARS)) {
+      const oldest = cache.keys().next().value!;
+      cachedChars -= oldest.length;
+      cache.delete(oldest);
+    }
     cache.set(fmt, prog);
+    cachedChars += fmt.length;
   }
   return prog;
 }
