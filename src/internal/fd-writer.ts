@@ -193,8 +193,12 @@ export class FdWriter {
     let recordEnd = bytes.length;
     if (ends !== null) {
       const ascii = bytes.length === text.length;
+      let chars = 0;
+      let end = 0;
       for (let i = 0; i < ends.length; i++) {
-        const end = ascii ? ends[i]! : Buffer.byteLength(text.slice(0, ends[i]), this.#encoding);
+        // byte offset of this record's end (counted record by record: this path runs only after a failure)
+        end = ascii ? ends[i]! : end + Buffer.byteLength(text.slice(chars, ends[i]), this.#encoding);
+        chars = ends[i]!;
         if (end > written) {
           recordEnd = end;
           break;
