@@ -88,7 +88,7 @@ describe('OTLPHandler', () => {
     const rx = new OtlpReceiver();
     const url = await rx.listen();
     rx.script = [{ status: 503, headers: { 'Retry-After': '0' } }, 'close', 'stall', { status: 429 }];
-    const h = new OTLPHandler({ endpoint: url, maxExportBatchSize: 5, scheduledDelayMillis: 5, retryStart: 10, timeout: 300, maxRetries: 6, codeAttributes: false, env: {} });
+    const h = new OTLPHandler({ endpoint: url, maxExportBatchSize: 5, scheduledDelayMillis: 5, retryStart: 10, timeout: 1500, maxRetries: 6, codeAttributes: false, env: {} });
     const log = getLogger('otlp.retry');
     log.propagate = false;
     log.addHandler(h);
@@ -136,7 +136,7 @@ describe('OTLPHandler', () => {
       const rx = new OtlpReceiver();
       const url = await rx.listen();
       rx.script = ['stall'];
-      const h = new OTLPHandler({ endpoint: url, maxExportBatchSize: 1, maxQueueSize: 3, overflow, timeout: 200, retryStart: 1, codeAttributes: false, env: {} });
+      const h = new OTLPHandler({ endpoint: url, maxExportBatchSize: 1, maxQueueSize: 3, overflow, timeout: 1500, retryStart: 1, codeAttributes: false, env: {} });
       try {
         const err = await captureStderr(async () => {
           for (let i = 0; i < 10; i++) h.handle(makeLogRecord({ name: 'a', msg: `m${i}`, levelno: INFO, levelname: 'INFO' }));
