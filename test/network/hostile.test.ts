@@ -77,8 +77,8 @@ test('LogRecordReceiver – a pickle that tries GLOBAL/REDUCE is refused and not
   const marker = `/tmp/logflume-pwned-${process.pid}`;
   await hostile([frame(Buffer.from(`cos\nsystem\n(S'touch ${marker}'\ntR.`, 'latin1'))]);
   await hostile([frame(Buffer.concat([Buffer.from([0x80, 0x04, 0x95, 0, 0, 0, 0, 0, 0, 0, 0]), Buffer.from('\x8c\x02os\x8c\x06system\x93\x8c\x04true\x85R.', 'latin1')]))]);
-  assert.match(reports, /forbidden opcode GLOBAL/);
-  assert.match(reports, /forbidden opcode STACK_GLOBAL/);
+  assert.match(reports, /refused call of os\.system/);
+  assert.doesNotMatch(reports.replace(/refused call of os\.system/g, ''), /os\.system/);
   assert.equal(existsSync(marker), false);
   await goodSenderStillServed();
 });

@@ -3,11 +3,14 @@
  * writes protocol 1 (what `logging.handlers.SocketHandler` sends:
  * `pickle.dumps(d, 1)`); `pickleLoads` reads protocols 0–5 but only the
  * opcodes that build None, bools, ints, floats, str, bytes, lists, tuples and
- * dicts. Anything that names or calls code (GLOBAL, STACK_GLOBAL, REDUCE,
- * BUILD, INST, OBJ, NEWOBJ, EXT*, PERSID, …) is a ProtocolError: a pickle is
- * decoded as data and never executed.
+ * dicts, plus safe stand-ins for the datetime, Decimal, bytes, set and
+ * application objects CPython pickles from a record's extra (GLOBAL, REDUCE,
+ * NEWOBJ and BUILD of those become text or bytes, nothing is imported or
+ * called: see pickle-standins.ts). Any other call, and INST, OBJ, EXT*,
+ * PERSID, …, is a ProtocolError: a pickle is decoded as data, never executed.
  */
 import { ProtocolError } from './errors.js';
+import { build, globalText, newobj, reduce } from './pickle-standins.js';
 
 /** A value that crosses the wire unchanged (Python tuples arrive as arrays). */
 export type PlainValue = null | boolean | number | bigint | string | Uint8Array | PlainValue[] | { [k: string]: PlainValue };
@@ -216,13 +219,8 @@ function isContainer(v: unknown): boolean {
 }
 
 const FORBIDDEN: Record<number, string> = {
-  0x63: 'GLOBAL',
-  0x93: 'STACK_GLOBAL',
-  0x52: 'REDUCE',
-  0x62: 'BUILD',
   0x69: 'INST',
   0x6f: 'OBJ',
-  0x81: 'NEWOBJ',
   0x92: 'NEWOBJ_EX',
   0x82: 'EXT1',
   0x83: 'EXT2',
@@ -576,6 +574,47 @@ export function pickleLoads(buf: Uint8Array, limits: PickleLimits = {}): PlainVa
         need(4);
         memoGet(data.readUInt32LE(pos));
         pos += 4;
+        break;
+      // what CPython pickles for datetime, Decimal, bytes, set and application objects in a
+      // record's extra: decoded to safe stand-ins, nothing imported or called (pickle-standins.ts)
+      case 0x63: {
+        // GLOBAL
+        const module = line();
+        const name = line();
+        const g = globalText(module, name, fail);
+        charge(g.length);
+        stack.push(g);
+        break;
+      }
+      case 0x93: {
+        // STACK_GLOBAL
+        const name = pop();
+        const module = pop();
+        if (typeof name !== 'string' || typeof module !== 'string') fail('STACK_GLOBAL of non-strings');
+        const g = globalText(module as string, name as string, fail);
+        charge(g.length);
+        stack.push(g);
+        break;
+      }
+      case 0x52: {
+        // REDUCE
+        const args = pop();
+        const v = reduce(pop(), args, fail);
+        chargeShared(v);
+        stack.push(v);
+        break;
+      }
+      case 0x81: {
+        // NEWOBJ
+        pop();
+        const v = newobj(pop(), fail);
+        charge(v.length);
+        stack.push(v);
+        break;
+      }
+      case 0x62: // BUILD
+        pop();
+        build(top(), fail);
         break;
       default:
         pos -= 1;
