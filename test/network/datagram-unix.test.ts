@@ -1,9 +1,9 @@
 import { test } from 'node:test';
+import { requireUnixDgram } from '../helpers/unix-dgram.js';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import { getLogger, INFO } from '../../src/index.js';
 import { DatagramHandler } from '../../src/handlers/datagram-handler.js';
 import { decodePayload } from '../../src/handlers/wire/record-dict.js';
@@ -18,13 +18,12 @@ interface UnixDgramSocket {
 }
 
 test('DatagramHandler – a Unix datagram path: one length-prefixed record per datagram (Python framing), read back by a real unix_dgram socket', async (t) => {
-  let mod: { createSocket(type: 'unix_dgram'): UnixDgramSocket };
-  try {
-    mod = createRequire(import.meta.url)('unix-dgram');
-  } catch {
-    t.skip('unix-dgram (optional native module) is not installed; the missing-module error is tested in datagram-handler.test.ts');
+  const { mod: loaded, skip } = requireUnixDgram('DatagramHandler over a Unix datagram path');
+  if (!loaded) {
+    t.skip(skip || 'unix-dgram missing');
     return;
   }
+  const mod = loaded as unknown as { createSocket(type: 'unix_dgram'): UnixDgramSocket };
   const path = join(mkdtempSync(join(tmpdir(), 'logflume-udg-')), 'sink.sock');
   const server = mod.createSocket('unix_dgram');
   const got: Record<string, unknown>[] = [];

@@ -6,11 +6,12 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { getLogger, INFO } from '../../src/index.js';
 import { SysLogHandler } from '../../src/handlers/sys-log-handler.js';
-import { loadUnixDgram, type UnixDgramSocket } from '../../src/handlers/unix-dgram-sender.js';
+import type { UnixDgramSocket } from '../../src/handlers/unix-dgram-sender.js';
+import { requireUnixDgram } from '../helpers/unix-dgram.js';
 import { isolateLogging } from '../helpers/capture.js';
 
 isolateLogging();
-const mod = loadUnixDgram();
+const { mod, skip: noUnixDgram } = requireUnixDgram('SysLogHandler over a Unix datagram socket');
 const sockPath = () => join(mkdtempSync(join(tmpdir(), 'logflume-uxd-')), 'log.sock');
 
 /** A receiver bound with unix-dgram that starts reading only when told to. */
@@ -34,7 +35,7 @@ function receiver(path: string): { got: string[]; start(): void; close(): void }
   };
 }
 
-describe('SysLogHandler over a Unix datagram socket (unix-dgram)', { skip: mod ? false : 'unix-dgram is not installed' }, () => {
+describe('SysLogHandler over a Unix datagram socket (unix-dgram)', { skip: noUnixDgram }, () => {
   test('SysLogHandler.send() – a burst beyond max_dgram_qlen waits for the reader: all arrive, in order, none dropped', async () => {
     const path = sockPath();
     const r = receiver(path);
