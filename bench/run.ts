@@ -31,7 +31,7 @@ const sc = (f: string) => join(here, 'scenarios', f);
 interface Scenario {
   id: string;
   label: string;
-  group: 'text' | 'json' | 'queue' | 'rotating' | 'socket' | 'ceiling' | 'http' | 'otlp';
+  group: 'text' | 'json' | 'queue' | 'rotating' | 'socket' | 'ceiling' | 'http' | 'otlp' | 'stdout' | 'threads';
   cmd: string[];
   /** logflume's own scenario that peers in this group are compared with. */
   ref?: boolean;
@@ -72,6 +72,19 @@ const optional: Scenario[] = [
   { id: 'logflume-http-nocontext', label: 'node:http + logflume RequestLogger, context: false (requests/s; latency)', group: 'http', cmd: [...tsx, sc('http-logging.mjs'), '@FILE', String(HTTP_N), 'logflume-nocontext'], selfVerified: true },
   { id: 'pino-http', label: 'node:http + pino-http → async destination (requests/s; latency)', group: 'http', cmd: [...tsx, sc('http-logging.mjs'), '@FILE', String(HTTP_N), 'pino-http'], selfVerified: true },
   { id: 'logflume-socket', label: 'logflume SocketHandler → receiver (loopback)', group: 'socket', cmd: [...tsx, sc('logflume-socket.ts'), String(N)], ref: true, selfVerified: true },
+  // issue 22: stdout as services in containers log, a pipe (read as `| wc -l` would) and a redirected file; lines checked by the driver
+  ...(['pipe', 'file'] as const).flatMap((t) => [
+    { id: `logflume-stdout-json-${t}`, label: `logflume StreamHandler(process.stdout) + JsonFormatter → ${t}`, group: 'stdout' as const, cmd: ['node', sc('stdout-driver.mjs'), t, '@FILE', String(N), ...tsx, sc('logflume-stdout.ts'), 'json'], selfVerified: true },
+    { id: `logflume-stdout-json-buffered-${t}`, label: `logflume StreamHandler(process.stdout, { buffered: true }) + JsonFormatter → ${t}`, group: 'stdout' as const, cmd: ['node', sc('stdout-driver.mjs'), t, '@FILE', String(N), ...tsx, sc('logflume-stdout.ts'), 'json-buffered'], selfVerified: true },
+    { id: `logflume-stdout-text-${t}`, label: `logflume StreamHandler(process.stdout), text → ${t}`, group: 'stdout' as const, cmd: ['node', sc('stdout-driver.mjs'), t, '@FILE', String(N), ...tsx, sc('logflume-stdout.ts'), 'text'], selfVerified: true },
+    { id: `logflume-stdout-basic-${t}`, label: `logflume basicConfig({ stream: process.stdout }), text → ${t}`, group: 'stdout' as const, cmd: ['node', sc('stdout-driver.mjs'), t, '@FILE', String(N), ...tsx, sc('logflume-stdout.ts'), 'basic'], selfVerified: true },
+    { id: `pino-stdout-${t}`, label: `pino() (default destination, JSON) → ${t}`, group: 'stdout' as const, cmd: ['node', sc('stdout-driver.mjs'), t, '@FILE', String(N), 'node', sc('stdout-peers.mjs'), 'pino'], selfVerified: true },
+    { id: `winston-console-${t}`, label: `winston Console transport (JSON) → ${t}`, group: 'stdout' as const, cmd: ['node', sc('stdout-driver.mjs'), t, '@FILE', String(Math.min(N, 200_000)), 'node', sc('stdout-peers.mjs'), 'winston'], selfVerified: true },
+    { id: `console-log-${t}`, label: `console.log(JSON.stringify(…)) → ${t}`, group: 'stdout' as const, cmd: ['node', sc('stdout-driver.mjs'), t, '@FILE', String(N), 'node', sc('stdout-peers.mjs'), 'console'], selfVerified: true },
+  ]),
+  // issue 22: 8 worker threads into one file (at most 400 k records in all)
+  { id: 'logflume-threads8', label: `logflume, 8 threads → one WorkerQueueListener → FileHandler (${Math.min(N, 400_000).toLocaleString('en-US')} records)`, group: 'threads', cmd: [...tsx, sc('threads.ts'), 'logflume', '@FILE', String(Math.min(N, 400_000))], selfVerified: true },
+  { id: 'pino-threads8', label: `pino, 8 threads each with pino.transport (pino/file) → one file (same)`, group: 'threads', cmd: [...tsx, sc('threads.ts'), 'pino', '@FILE', String(Math.min(N, 400_000))], selfVerified: true },
   // OTLP/HTTP protobuf to a loopback collector stand-in (issue 20); at most 200 k records (the SDK path is far slower than a file)
   { id: 'logflume-otlp-worker', label: `logflume QueueHandler → WorkerQueueListener → OTLPHandler (OTLP/HTTP protobuf, ${Math.min(N, 200_000).toLocaleString('en-US')} records)`, group: 'otlp', cmd: [...tsx, sc('otlp.ts'), String(Math.min(N, 200_000)), 'logflume-worker'], ref: true, selfVerified: true },
   { id: 'logflume-otlp', label: `logflume OTLPHandler on the main thread (same, ${Math.min(N, 200_000).toLocaleString('en-US')} records)`, group: 'otlp', cmd: [...tsx, sc('otlp.ts'), String(Math.min(N, 200_000)), 'logflume-main'], selfVerified: true },
@@ -206,11 +219,21 @@ const targets: [string, string, boolean | null][] = [];
   targets.push(['RotatingFileHandler within 10 % of FileHandler (no rollover), 25 % (1 MiB rollovers)', `${fx(rot * 100, 1, ' %')}, ${fx(rot1 * 100, 1, ' %')}`, Number.isFinite(rot) && Number.isFinite(rot1) ? rot >= -0.1 && rot1 >= -0.25 : null]);
   const otlp = ratio(med('logflume-otlp-worker', 'recordsPerSec'), med('pino-otlp', 'recordsPerSec'));
   targets.push(['OTLP export through the worker, next to pino-opentelemetry-transport (issue 20: reported, no target)', `${fx(otlp)} pino-opentelemetry-transport (${num(med('logflume-otlp-worker', 'recordsPerSec'))} vs ${num(med('pino-otlp', 'recordsPerSec'))} records/s)`, null]);
+  // issue 22
+  for (const t of ['pipe', 'file']) {
+    const pino = med(`pino-stdout-${t}`, 'recordsPerSec');
+    const one = ratio(med(`logflume-stdout-json-${t}`, 'recordsPerSec'), pino);
+    const buf = ratio(med(`logflume-stdout-json-buffered-${t}`, 'recordsPerSec'), pino);
+    targets.push([`JSON to stdout (${t}), one write per record: ≥ 1.3× pino()`, fx(one), check(one, (x) => x >= 1.3)]);
+    targets.push([`JSON to stdout (${t}), buffered: true: ≥ 3× pino()`, fx(buf), check(buf, (x) => x >= 3)]);
+  }
+  const th = ratio(med('logflume-threads8', 'recordsPerSec'), med('pino-threads8', 'recordsPerSec'));
+  targets.push(['8 threads: ≥ 2× the records/s of 8 × pino.transport, no record lost', `${fx(th)} (peak RSS ${fx(med('logflume-threads8', 'peakRssMb'), 0, ' MB')} vs ${fx(med('pino-threads8', 'peakRssMb'), 0, ' MB')})`, check(th, (x) => x >= 2)]);
   const sock = med('logflume-socket', 'recordsPerSec');
   targets.push(['SocketHandler → receiver ≥ 500 k records/s', Number.isFinite(sock) ? `${num(sock)} records/s` : 'n/a', check(sock, (x) => x >= 500_000)]);
 }
 out.push('');
-out.push('Targets of issue #8, from this run:');
+out.push('Targets of issues #8, #19, #20 and #22, from this run:');
 out.push('');
 out.push('| target | measured | |');
 out.push('|---|---|---|');

@@ -58,6 +58,7 @@ if (who === 'logflume') {
   await listener.start();
 }
 const workers = Array.from({ length: threads }, (_, t) => new Worker(producer, { eval: true, workerData: { who, start: t * per, count: per, file, queue: listener?.createQueueDescriptor(), fixture: here } }));
+const exited = workers.map((w) => new Promise((r) => w.once('exit', r)));
 for (const w of workers) {
   w.on('error', (e) => {
     process.stdout.write(JSON.stringify({ error: `a producer thread failed: ${String(e)}` }) + '\n');
@@ -68,8 +69,15 @@ await Promise.all(workers.map((w) => new Promise((r) => w.once('message', r))));
 const results = workers.map(
   (w, t) =>
     new Promise<{ callerNs: number }>((resolve) => {
-      w.once('message', resolve);
+      // a thread that posted its result and exited (while others still log) is fine;
+      // only an exit before the result is a failure
+      let finished = false;
+      w.once('message', (m: { callerNs: number }) => {
+        finished = true;
+        resolve(m);
+      });
       w.once('exit', (code) => {
+        if (finished) return;
         process.stdout.write(JSON.stringify({ error: `producer thread ${t} exited (code ${code}) before it finished logging` }) + '\n');
         process.exit(1);
       });
@@ -78,7 +86,7 @@ const results = workers.map(
 const t0 = process.hrtime.bigint();
 for (const w of workers) w.postMessage('go');
 const res = await Promise.all(results);
-await Promise.all(workers.map((w) => new Promise((r) => { w.removeAllListeners('exit'); w.once('exit', r); })));
+await Promise.all(exited);
 if (listener) await listener.stop();
 const t1 = process.hrtime.bigint();
 const total = per * threads;
