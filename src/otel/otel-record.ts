@@ -7,7 +7,7 @@
  * `trace_flags` fields (set by trace correlation, or carried by a record that
  * came through a queue or socket).
  */
-import { RECORD_ATTRIBUTES, type LogRecord } from '../log-record.js';
+import { RECORD_ATTRIBUTES, hasOnlyStandardKeys, type LogRecord } from '../log-record.js';
 import { formatThrown } from '../internal/exc-format.js';
 
 /** An attribute value as the OpenTelemetry logs data model allows it (AnyValue). */
@@ -95,7 +95,8 @@ export function toOtelValue(v: unknown, depth = 0): OtelValue {
  */
 export function recordAttributes(record: LogRecord, code = true): Record<string, OtelValue> {
   const attrs: Record<string, OtelValue> = {};
-  for (const key in record) {
+  // the common record has no extra field: skip the key walk and its set lookups
+  if (!hasOnlyStandardKeys(record)) for (const key in record) {
     if (NOT_ATTRIBUTES.has(key)) continue;
     const v = record[key];
     if (typeof v === 'function') continue;

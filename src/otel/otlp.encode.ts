@@ -50,6 +50,24 @@ class PbWriter {
 
   string(field: number, s: string): void {
     this.tag(field, 2);
+    const n = s.length;
+    if (n < 0x80) {
+      // short ASCII text (levels, logger names, most messages): copied in JS, no native call
+      this.ensure(n + 1);
+      const b = this.buf;
+      let p = this.pos + 1;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        b[p++] = c;
+      }
+      if (i === n) {
+        b[this.pos] = n;
+        this.pos = p;
+        return;
+      }
+    }
     const len = Buffer.byteLength(s);
     this.varint(len);
     this.ensure(len);
