@@ -1,29 +1,72 @@
 #!/usr/bin/env node
-// Runs every test/**/*.test.ts file with node's built-in runner (TypeScript through tsx).
-// Node 20's --test does not expand globs, so the file list is built here.
-// Usage: npm test [-- <substring filter on file paths>]
-import { readdirSync, statSync } from 'node:fs';
+// Runs test/**/*.test.ts with node's built-in runner (TypeScript through tsx),
+// several files at once (most tests wait on sockets, child processes and
+// python3, not on the CPU). Output stays quiet: a dot per test, the failures
+// in full, then a summary with the skipped tests and their reasons and the
+// slowest files. The full TAP report is kept in test-results.tap (or
+// $LOGFLUME_TEST_TAP). Node 20's --test does not expand globs, so the file
+// list is built here.
+// Usage: npm test [-- <substring filter on file paths> ...] [-- --verbose]
+//        LOGFLUME_TEST_CONCURRENCY=N overrides the number of files run at once.
+//        Long soak-like files (*.soak.ts) run with `npm run soak` (node scripts/run-tests.mjs --soak).
+import { readdirSync, statSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+
+const args = process.argv.slice(2);
+const verbose = args.includes('--verbose');
+const soak = args.includes('--soak');
+const filters = args.filter((a) => !a.startsWith('--'));
+const suffix = soak ? '.soak.ts' : '.test.ts';
 
 function walk(dir, out) {
   for (const name of readdirSync(dir)) {
     if (name === 'fixtures' || name === 'node_modules') continue;
     const p = join(dir, name);
     if (statSync(p).isDirectory()) walk(p, out);
-    else if (name.endsWith('.test.ts')) out.push(p);
+    else if (name.endsWith(suffix)) out.push(p);
   }
   return out;
 }
 
-const filters = process.argv.slice(2);
 const files = walk('test', []).sort().filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)));
 if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
-const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
-  stdio: 'inherit',
-  env: { ...process.env },
-});
+const concurrency = Number(process.env.LOGFLUME_TEST_CONCURRENCY) || Math.max(2, availableParallelism() * 2);
+const tap = process.env.LOGFLUME_TEST_TAP || 'test-results.tap';
+const reporters = verbose
+  ? ['--test-reporter=spec', '--test-reporter-destination=stdout']
+  : ['--test-reporter=dot', '--test-reporter-destination=stdout'];
+const t0 = Date.now();
+const res = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...reporters, '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files],
+  { stdio: 'inherit', env: { ...process.env } },
+);
+const wall = ((Date.now() - t0) / 1000).toFixed(1);
+
+// Summary from the TAP report: counts, skipped tests with their reasons, slowest files.
+let text = '';
+try {
+  text = readFileSync(tap, 'utf8');
+} catch {
+  /* the runner died before writing it: its exit status says so */
+}
+const count = (k) => Number(new RegExp(`^# ${k} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN);
+const skips = [...text.matchAll(/^\s*ok \d+ - (.*?) # SKIP ?(.*)$/gm)].map((m) => `  skipped: ${m[1]}${m[2] ? ` — ${m[2]}` : ''}`);
+const fileTimes = [];
+// Top-level entries of the report are the files' suites/tests; group them by the file's own "# Subtest" order is not kept,
+// so take each top-level `duration_ms` with its name.
+for (const m of text.matchAll(/^(?:not )?ok \d+ - (.*)\n {2}---\n {2}duration_ms: ([\d.]+)/gm)) fileTimes.push([m[1], Number(m[2])]);
+fileTimes.sort((a, b) => b[1] - a[1]);
+const lines = [
+  '',
+  `tests ${count('tests')}, pass ${count('pass')}, fail ${count('fail')}, cancelled ${count('cancelled')}, skipped ${count('skipped')}, todo ${count('todo')}; ${files.length} files, ${concurrency} at a time, ${wall} s (full report: ${tap})`,
+  ...skips,
+  ...(fileTimes.length ? ['  slowest suites: ' + fileTimes.slice(0, 5).map(([n, ms]) => `${n} ${(ms / 1000).toFixed(1)} s`).join('; ')] : []),
+];
+process.stdout.write(lines.join('\n') + '\n');
 process.exit(res.status ?? 1);
