@@ -3,7 +3,7 @@
 // several files at once (most tests wait on sockets, child processes and
 // python3, not on the CPU). Output stays quiet: a dot per test, the failures
 // in full, then a summary with the skipped tests and their reasons and the
-// slowest files. The full TAP report is kept in test-results.tap (or
+// slowest suites. The full TAP report is kept in the temp dir (or in
 // $LOGFLUME_TEST_TAP). Node 20's --test does not expand globs, so the file
 // list is built here.
 // Usage: npm test [-- <substring filter on file paths> ...] [-- --verbose]
@@ -12,7 +12,7 @@
 import { readdirSync, statSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 
 const args = process.argv.slice(2);
 const verbose = args.includes('--verbose');
@@ -36,7 +36,7 @@ if (files.length === 0) {
   process.exit(1);
 }
 const concurrency = Number(process.env.LOGFLUME_TEST_CONCURRENCY) || Math.max(2, availableParallelism() * 2);
-const tap = process.env.LOGFLUME_TEST_TAP || 'test-results.tap';
+const tap = process.env.LOGFLUME_TEST_TAP || join(tmpdir(), `logflume-test-${process.pid}.tap`);
 const reporters = verbose
   ? ['--test-reporter=spec', '--test-reporter-destination=stdout']
   : ['--test-reporter=dot', '--test-reporter-destination=stdout'];

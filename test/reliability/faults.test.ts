@@ -120,7 +120,7 @@ describe('destination faults', () => {
     await waitFor(() => sink.checker.delivered === B);
     await rx.close();
     burst(send, B, B); // receiver down: kept in the bounded backlog
-    await new Promise((r) => setTimeout(r, 300));
+    await waitFor(() => h.sock === null); // the handler has seen the connection go
     rx = new LogRecordReceiver({ tcp: port, host: '127.0.0.1' });
     await rx.start();
     burst(send, 2 * B, B);
