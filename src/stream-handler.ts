@@ -251,8 +251,9 @@ function isNodeWritable(s: unknown): boolean {
   return typeof s === 'object' && s !== null && typeof (s as { once?: unknown }).once === 'function' && typeof (s as { on?: unknown }).on === 'function' && 'writable' in s;
 }
 
+// (an errored stream is destroyed too unless autoDestroy is off; then its write callback carries the error)
 function isDead(s: WritableLike): boolean {
-  return s.destroyed === true || s.writableEnded === true || (s as { errored?: unknown }).errored != null;
+  return s.destroyed === true || s.writableEnded === true;
 }
 
 // Streams that carry logflume's 'error' listener. The listener only keeps the
