@@ -102,7 +102,8 @@ test('SocketHandler – receiver restarted mid-stream: with the default backlog 
   await waitFor(() => sink.records.length > 500, 15_000, 'first records');
   await rx.close(); // graceful: the sender sees FIN and keeps later records in its backlog
   const receivedBeforeRestart = sink.records.length;
-  await sleep(150); // records keep coming while nothing listens
+  const sentAtClose = sent;
+  await waitFor(() => sent >= Math.min(N, sentAtClose + 200), 15_000, 'records logged while nothing listens');
   rx = await startReceiver({ tcp: port });
   try {
     await sender;
@@ -129,7 +130,7 @@ test('SocketHandler – backlog: false drops records while the receiver is down 
     await h.flush();
     await waitFor(() => sink.records.length === 100);
     await rx.close();
-    await sleep(100);
+    await waitFor(() => h.sock === null, 15_000, 'the handler has seen the receiver go');
     stderr = await captureStderr(async () => {
       for (let i = 0; i < 200; i++) {
         h.handle(rec('net4', 'during %d', [i]));
