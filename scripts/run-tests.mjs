@@ -8,7 +8,8 @@
 // list is built here.
 // Usage: npm test [-- <substring filter on file paths> ...] [-- --verbose]
 //        LOGFLUME_TEST_CONCURRENCY=N overrides the number of files run at once.
-//        Long soak-like files (*.soak.ts) run with `npm run soak` (node scripts/run-tests.mjs --soak).
+//        Long soak-like files (*.soak.ts) run with `npm run soak` (node scripts/run-tests.mjs --soak);
+//        the package type matrix (*.types.ts) with `npm run test:types` (--types).
 import { readdirSync, statSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -17,8 +18,9 @@ import { availableParallelism, tmpdir } from 'node:os';
 const args = process.argv.slice(2);
 const verbose = args.includes('--verbose');
 const soak = args.includes('--soak');
+const types = args.includes('--types');
 const filters = args.filter((a) => !a.startsWith('--'));
-const suffix = soak ? '.soak.ts' : '.test.ts';
+const suffix = soak ? '.soak.ts' : types ? '.types.ts' : '.test.ts';
 
 function walk(dir, out) {
   for (const name of readdirSync(dir)) {

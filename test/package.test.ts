@@ -1,7 +1,9 @@
 /**
  * The published package, as a user gets it: build → npm pack → npm install
  * the tarball into a fresh project (offline, no registry) → run an ESM
- * script, a CommonJS script and a TypeScript type check against it.
+ * script, a CommonJS script and a TypeScript type check against it. The
+ * type-resolution matrix, @arethetypeswrong and typedoc run in
+ * test/package-types.types.ts (`npm run test:types`, a step of .ci/run).
  *
  * package.json is used as it is, plus PROPOSED_EXPORT_CONDITIONS (a "default"
  * condition so that `require()` resolves; Node ≥ 20.19 loads ESM through
@@ -31,31 +33,7 @@ function applyProposedExports(pkg: Record<string, any>): Record<string, any> {
 
 let work = '';
 let consumer = '';
-let tarball = '';
 
-/** The entry points a TypeScript user imports in the resolution matrix (otel/http need their optional peers' types). */
-const MATRIX_IMPORTS = `import { getLogger, Formatter, tzset } from 'logflume';
-import { RotatingFileHandler } from 'logflume/handlers';
-import { dictConfig } from 'logflume/config';
-import { captureLogs } from 'logflume/testing';
-import { FrameDecoder } from 'logflume/wire';
-const log = getLogger('ts');
-log.addHandler(new RotatingFileHandler('x.log'));
-const cap = captureLogs(log, 'INFO');
-const n: number = cap.records.length;
-void Formatter; void tzset; void dictConfig; void FrameDecoder; void n;
-// @ts-expect-error the types are real, not any
-getLogger(42);
-`;
-
-/** Every TypeScript setting users have, each with skipLibCheck off. */
-const TS_MATRIX: { name: string; file: string; options: Record<string, unknown> }[] = [
-  { name: 'nodenext (ESM)', file: 'm1.mts', options: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022' } },
-  { name: 'node16 (ESM)', file: 'm2.mts', options: { module: 'node16', moduleResolution: 'node16' } },
-  { name: 'node16 (CommonJS project)', file: 'm3.cts', options: { module: 'node16', moduleResolution: 'node16' } },
-  { name: 'node10 / "node" (CommonJS, default target ES5)', file: 'm4.ts', options: { module: 'commonjs', moduleResolution: 'node10' } },
-  { name: 'bundler (ESM, default target ES5)', file: 'm5.ts', options: { module: 'esnext', moduleResolution: 'bundler' } },
-];
 
 function run(cmd: string, args: string[], opts: SpawnSyncOptions = {}): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 180_000, ...opts });
@@ -99,7 +77,6 @@ describe('package', { timeout: 300_000 }, () => {
     assert.equal(pack.status, 0, pack.stderr);
     const tgz = (await readdir(work)).find((f) => f.endsWith('.tgz'));
     assert.ok(tgz, 'npm pack produced a tarball');
-    tarball = join(work, tgz);
     await writeFile(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, version: '1.0.0' }));
     const inst = run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--omit=optional', '--ignore-scripts', join(work, tgz)], { cwd: consumer });
     assert.equal(inst.status, 0, `npm install failed:\n${inst.stdout}${inst.stderr}`);
@@ -205,39 +182,6 @@ withContext({ a: 1 });
     assert.equal(r.status, 0, r.stdout + r.stderr);
   });
 
-  for (const m of TS_MATRIX) {
-    test(`package – types resolve from the tarball with moduleResolution ${m.name}, skipLibCheck false`, async () => {
-      const dir = join(consumer, `tsm-${m.file.replace(/\W/g, '')}`);
-      await mkdir(dir, { recursive: true });
-      await writeFile(join(dir, m.file), MATRIX_IMPORTS);
-      await writeFile(
-        join(dir, 'tsconfig.json'),
-        JSON.stringify({ compilerOptions: { ...m.options, strict: true, noEmit: true, skipLibCheck: false, types: ['node'], typeRoots: [join(repo, 'node_modules', '@types')] }, files: [m.file] }),
-      );
-      const r = run(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json')], { cwd: consumer });
-      assert.equal(r.status, 0, r.stdout + r.stderr);
-    });
-  }
-
-  test('package – @arethetypeswrong/cli finds no problem beyond the ESM-only design', () => {
-    // cjs-resolves-to-esm and false-cjs: the package is ESM only; `require()` of it works through
-    // Node's require(esm) (≥ 20.19), and the .d.cts types describe exactly the namespace require() returns.
-    const attw = join(repo, 'node_modules', '@arethetypeswrong', 'cli', 'dist', 'index.js');
-    const r = run(process.execPath, [attw, tarball, '--format', 'json', '--ignore-rules', 'cjs-resolves-to-esm', 'false-cjs']);
-    assert.equal(r.status, 0, r.stdout.slice(0, 4000) + r.stderr);
-  });
-
-  test('package – the API reference and docs pages build with typedoc (typedoc.json, what `npm run docs` runs)', async () => {
-    const out = join(work, 'api');
-    const r = run(process.execPath, [join(repo, 'node_modules', 'typedoc', 'bin', 'typedoc'), '--out', out], { cwd: repo });
-    assert.equal(r.status, 0, r.stdout + r.stderr);
-    const index = await readFile(join(out, 'index.html'), 'utf8');
-    assert.match(index, /logflume/);
-    const classes = await readdir(join(out, 'classes'));
-    for (const c of ['index.JsonFormatter.html', 'index.ColorFormatter.html', 'index.Logger.html', 'handlers.RotatingFileHandler.html']) assert.ok(classes.includes(c), c);
-    const docs = await readdir(join(out, 'documents'));
-    for (const d of ['cookbook', 'json', 'context', 'testing']) assert.ok(docs.some((f) => f.startsWith(d)), `${d} page in ${docs.join(',')}`);
-  });
   test('package – `npx logflume pretty` from a fresh install prints JSON lines readably; logflume/http loads with no framework installed', async () => {
     const line = JSON.stringify({ time: '2026-01-02T03:04:05.678Z', level: 'WARNING', logger: 'app', msg: 'disk low', free: 3 });
     const r = run('npx', ['--no-install', 'logflume', 'pretty', '--utc', '--no-color'], { cwd: consumer, input: `${line}\nplain text\n` });

@@ -1,4 +1,4 @@
-// Load and soak scenario (issue 10, scenario 4), shared by load.test.ts and scripts/soak.ts.
+// Load and soak scenario (issue 10, scenario 4), shared by load.soak.ts and scripts/soak.ts.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
