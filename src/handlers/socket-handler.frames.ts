@@ -4,6 +4,7 @@
  * frames synchronously at process exit.
  */
 import * as fs from 'node:fs';
+import type * as net from 'node:net';
 import type { LogRecord } from '../log-record.js';
 
 /** What the receiver accepts by default (LogRecordReceiver's `maxFrameSize`, payload bytes). */
@@ -77,3 +78,32 @@ export function writeFramesSync(fd: number, frames: Buffer[], timeoutMs: number)
   return done;
 }
 
+/** Bytes Node may hold for a socket before queued frames wait in the handler's own queue. */
+export const HIGH_WATER = 1 << 20;
+
+/** A batch this large is written at once instead of at the end of the tick. */
+export const BATCH_MAX = 64 << 10;
+
+/** One connection of a SocketHandler and the frames on their way through it. */
+export interface Conn {
+  sock: net.Socket;
+  /** Frames handed to this socket (batched or written) whose write has not completed yet, oldest first. */
+  inflight: Buffer[];
+  head: number;
+  dead: boolean;
+  /** Frames of the current batch: written as one Buffer at the end of the tick (or at BATCH_MAX bytes). */
+  batch: Buffer[];
+  batchBytes: number;
+  flushQueued: boolean;
+  /** Frames whose write completed on this connection. */
+  sent: number;
+  /** The ECONNRESET/EPIPE that ended it, if any. */
+  reset: NodeJS.ErrnoException | null;
+}
+
+/** The error reported for a record cut or dropped at `maxFrameSize`. */
+export function oversize(text: string): Error {
+  const e = new Error(`SocketHandler: ${text}`);
+  (e as NodeJS.ErrnoException).code = 'ERR_LOGFLUME_TRUNCATED';
+  return e;
+}

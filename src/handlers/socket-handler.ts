@@ -9,30 +9,10 @@ import type { WireFormat } from './wire/record-dict.js';
 import { encodeLogRecordFrame } from './wire/record-frame.js';
 import { Waiters } from '../internal/waiters.js';
 import type { SocketHandlerOptions, SocketBacklogOptions } from './socket-handler.options.js';
-import { DEFAULT_MAX_FRAME_SIZE, shrinkRecord, writeFramesSync } from './socket-handler.frames.js';
+import { BATCH_MAX, DEFAULT_MAX_FRAME_SIZE, HIGH_WATER, oversize, shrinkRecord, writeFramesSync, type Conn } from './socket-handler.frames.js';
 
 export type { SocketBacklogOptions, SocketHandlerOptions } from './socket-handler.options.js';
 
-const HIGH_WATER = 1 << 20;
-
-/** A batch this large is written at once instead of at the end of the tick. */
-const BATCH_MAX = 64 << 10;
-
-interface Conn {
-  sock: net.Socket;
-  /** Frames handed to this socket (batched or written) whose write has not completed yet, oldest first. */
-  inflight: Buffer[];
-  head: number;
-  dead: boolean;
-  /** Frames of the current batch: written as one Buffer at the end of the tick (or at BATCH_MAX bytes). */
-  batch: Buffer[];
-  batchBytes: number;
-  flushQueued: boolean;
-  /** Frames whose write completed on this connection. */
-  sent: number;
-  /** The ECONNRESET/EPIPE that ended it, if any. */
-  reset: NodeJS.ErrnoException | null;
-}
 
 /**
  * Sends each record to a TCP (or, with `port === null`, Unix domain) socket
@@ -520,10 +500,4 @@ export class SocketHandler extends Handler {
   override toString(): string {
     return `<${this.constructor.name} ${String(this.address)}>`;
   }
-}
-
-function oversize(text: string): Error {
-  const e = new Error(`SocketHandler: ${text}`);
-  (e as NodeJS.ErrnoException).code = 'ERR_LOGFLUME_TRUNCATED';
-  return e;
 }
