@@ -90,45 +90,80 @@ export class QueueHandler extends Handler {
   }
 
   /**
-   * `enqueue(prepare(record))`; failures go to handleError as in Python. When
-   * neither hook is overridden and the queue can encode a record directly
-   * (the shared ring of WorkerQueueListener), the copy is skipped: the record
-   * is formatted once and encoded as prepare() would have left it.
+   * `enqueue(prepare(record))`; failures go to handleError as in Python.
+   *
+   * A queue that encodes records itself (WorkerQueueListener's ring:
+   * `putPrepared`) is given the record without the copy — but only when the
+   * one question {@link QueueHandler.#basePipeline} answers yes: nothing a
+   * user can override on this path (prepare, enqueue, format, the queue's
+   * put_nowait) differs from the base class, so the result is the record
+   * prepare() would have made. Then, with no formatter of its own (the
+   * worker's handlers do the formatting):
+   * - a record with an exception or stack keeps them structured: its message
+   *   alone, exc_info as a rebuildable Error, exc_text and stack_info, so a
+   *   worker-side JsonFormatter writes the same `err` object as here, and a
+   *   worker-side Formatter the same text prepare() would have sent;
+   * - a numbers-only message travels as format + numbers while the worker
+   *   keeps up, merged there (only when the merge cannot fail).
    */
   override emit(record: LogRecord): void {
-    const q = this.queue as QueueLike & { putPrepared?: (r: LogRecord, msg: string, args?: readonly number[] | null) => number; consumerKeepsUp?: () => boolean };
-    if (q.putPrepared !== undefined && this.prepare === QueueHandler.prototype.prepare && this.enqueue === QueueHandler.prototype.enqueue) {
-      // A message of a format and numbers, to be formatted by default: while the listener
-      // keeps up, send the parts and let it merge them (only when the merge cannot fail,
-      // so the record is the one prepare() would have sent).
-      const args = record.args;
-      if (this.formatter === null && Array.isArray(args) && args.length > 0 && deferrable(record) && q.consumerKeepsUp?.() === true && numbersFormatSafely(record.msg as string, args)) {
-        const d = q.putPrepared(record, record.msg as string, args as number[]);
-        if (d > 0) this.dropped += d;
-        return;
-      }
-      const d = q.putPrepared(record, this.format(record));
-      if (d > 0) this.dropped += d;
+    const q = this.queue as RingLike;
+    if (q.putPrepared === undefined || !this.#basePipeline(q)) {
+      this.enqueue(this.prepare(record));
       return;
     }
-    this.enqueue(this.prepare(record));
+    let d: number;
+    if (this.formatter !== null || !plainDefaultFormatter()) d = q.putPrepared(record, this.format(record));
+    else if (hasException(record)) {
+      this.format(record); // sets message and exc_text as prepare()'s format() would
+      d = q.putPrepared(record, record.message as string, null, true);
+    } else {
+      const args = record.args;
+      if (Array.isArray(args) && args.length > 0 && typeof record.msg === 'string' && record.getMessage === recordGetMessage && q.consumerKeepsUp?.() === true && numbersFormatSafely(record.msg, args)) {
+        d = q.putPrepared(record, record.msg, args as number[]);
+      } else d = q.putPrepared(record, this.format(record));
+    }
+    if (d > 0) this.dropped += d;
+  }
+
+  /**
+   * The one question every fast path asks: is this handler's path the base
+   * class's own — `prepare`, `enqueue` and `format` not overridden (by a
+   * subclass or on the instance), and the queue's `put_nowait` its class's
+   * own encoder? Identity checks, so any override sends the record through
+   * `enqueue(prepare(record))`.
+   */
+  #basePipeline(q: RingLike): boolean {
+    return this.prepare === basePrepare && this.enqueue === baseEnqueue && this.format === baseFormat && q.encodesDirectly?.() === true;
   }
 }
 
-/** Whether the default formatter's text for `record` is exactly `msg % args`. */
-function deferrable(record: LogRecord): boolean {
-  return (
-    typeof record.msg === 'string' &&
-    record.getMessage === recordGetMessage &&
-    !record.exc_info &&
-    !record.exc_text &&
-    !record.stack_info &&
-    defaultFormatter.format === defaultFormat &&
-    defaultFormatter.escape === 'none'
-  );
+/** The parts of WorkerQueueListener's ring (RingProducer) that QueueHandler's direct path uses. */
+interface RingLike extends QueueLike {
+  putPrepared?: (r: LogRecord, msg: string, args?: readonly number[] | null, withError?: boolean) => number;
+  consumerKeepsUp?: () => boolean;
+  encodesDirectly?: () => boolean;
 }
+
+const basePrepare = QueueHandler.prototype.prepare;
+const baseEnqueue = QueueHandler.prototype.enqueue;
+const baseFormat = QueueHandler.prototype.format;
 const recordGetMessage = LogRecord.prototype.getMessage;
 const defaultFormat = defaultFormatter.format;
+const defaultFormatMessage = defaultFormatter.formatMessage;
+const defaultFormatException = defaultFormatter.formatException;
+const defaultFormatStack = defaultFormatter.formatStack;
+
+/** The default formatter is untouched: its text for a record is the message, then exception and stack text. */
+function plainDefaultFormatter(): boolean {
+  const f = defaultFormatter;
+  return f.format === defaultFormat && f.formatMessage === defaultFormatMessage && f.formatException === defaultFormatException && f.formatStack === defaultFormatStack && f.escape === 'none';
+}
+
+function hasException(record: LogRecord): boolean {
+  const ei = record.exc_info;
+  return (ei !== null && ei !== undefined && ei !== false) || !!record.exc_text || !!record.stack_info;
+}
 
 /** Python's `copy.copy(record)`: same class, own attributes copied shallowly. */
 export function copyRecord(record: LogRecord): LogRecord {

@@ -4,7 +4,8 @@ import { LoggingError } from '../errors.js';
 import { reportLoggingError } from '../internal/report.js';
 import { addExitHook } from '../internal/registry.js';
 import { RingProducer, attachRing, allocateRing, ringPending, type QueueDescriptor, type RingOptions, type RingOverflow } from './queue/ring-buffer.js';
-import { CTL_DOORBELL, CTL_FLUSH_REQ, CTL_FLUSHED, CTL_SLOTS, CTL_STATE, STATE_DEAD, STATE_NEW, STATE_READY, STATE_STARTING, STATE_STOPPED } from './queue/indexes.js';
+import { callerInfo, CALLER_FIELDS } from '../internal/caller.js';
+import { CTL_CALLER, CTL_RINGS, CTL_DOORBELL, CTL_FLUSH_REQ, CTL_FLUSHED, CTL_SLOTS, CTL_STATE, STATE_DEAD, STATE_NEW, STATE_READY, STATE_STARTING, STATE_STOPPED } from './queue/indexes.js';
 import type { FromWorker, ToWorker, WorkerInit } from './queue/protocol.js';
 import type { HandlerSpec } from './queue/specs.js';
 
@@ -23,6 +24,18 @@ export interface WorkerQueueListenerOptions extends RingOptions {
   exitTimeout?: number;
   /** Default timeout of stop(), ms (default 10000). */
   stopTimeout?: number;
+}
+
+/** A dictConfig-shaped spec whose formatters name a caller field (module specs are known once built). */
+function specUsesCaller(spec: HandlerSpec): boolean {
+  const fmts = (spec as { formatters?: unknown }).formatters;
+  if (typeof fmts !== 'object' || fmts === null) return false;
+  for (const f of Object.values(fmts as Record<string, unknown>)) {
+    const text = typeof f === 'object' && f !== null ? ((f as Record<string, unknown>).format ?? (f as Record<string, unknown>).fmt) : undefined;
+    if (typeof text !== 'string') continue;
+    for (const field of CALLER_FIELDS) if (new RegExp(`%\\(${field}\\)|\\{${field}[}!:]|\\$\\{?${field}\\b`).test(text)) return true;
+  }
+  return false;
 }
 
 function sumPending(rings: SharedArrayBuffer[]): number {
@@ -97,6 +110,8 @@ export class WorkerQueueListener {
     }
     this.#ringOpts = { maxBytes: options.maxBytes ?? 4 * 1024 * 1024, maxRecords: options.maxRecords ?? 0, overflow, blockTimeout: options.blockTimeout ?? 1000 };
     this.queue = new RingProducer(this.createQueueDescriptor());
+    // records logged before the worker is ready must carry what its formatters will print
+    if (this.specs.some(specUsesCaller)) callerInfo.usedByFormat = true;
     const ref = new WeakRef(this);
     addExitHook(() => {
       const l = ref.deref();
@@ -130,6 +145,7 @@ export class WorkerQueueListener {
     const id = this.#rings.length;
     this.#rings.push({ id, sab });
     if (this.worker !== null) this.#post({ code: 'ADD_RING', id, sab });
+    Atomics.store(this.#ctl, CTL_RINGS, this.#rings.length);
     return { kind: 'logflume.ring', control: this.#control, ring: sab, maxRecords: this.#ringOpts.maxRecords, overflow: this.#ringOpts.overflow, blockTimeout: this.#ringOpts.blockTimeout };
   }
 
@@ -156,6 +172,7 @@ export class WorkerQueueListener {
       w.on('message', (m: FromWorker) => {
         switch (m.code) {
           case 'READY':
+            if (Atomics.load(this.#ctl, CTL_CALLER) !== 0) callerInfo.usedByFormat = true;
             w.unref();
             resolve();
             break;

@@ -22,6 +22,7 @@
 import { LogRecord, hasOnlyStandardKeys } from '../../log-record.js';
 import { sameMeta, META_FIELDS } from '../../internal/record-meta.js';
 import { pyStr, percentFormat } from '../../internal/pyformat.js';
+import { toWire, fromWire, isWireError } from './error-wire.js';
 
 export const KIND_BINARY = 1;
 export const KIND_JSON = 2;
@@ -37,6 +38,8 @@ export const FLAG_RESET = 1;
  * the record is the one prepare() would have sent.
  */
 export const FLAG_ARGS = 2;
+/** flags: some extra values are Errors in their wire form (error-wire.ts): the consumer rebuilds them. */
+export const FLAG_ERRORS = 4;
 
 const META = META_FIELDS;
 const NUM = ['created', 'msecs', 'relativeCreated', 'levelno', 'lineno', 'thread', 'process'] as const;
@@ -141,16 +144,29 @@ export class RecordEncoder {
    * the full scan).
    */
   extra(r: Record<string, unknown>): string {
+    extraErrors = false;
     return hasOnlyStandardKeys(r) ? '' : extraScan(r);
   }
+
+  /** The last extra() held Errors (sent in their wire form: set FLAG_ERRORS). */
+  get extraHadErrors(): boolean {
+    return extraErrors;
+  }
 }
+
+let extraErrors = false;
 
 function extraScan(r: Record<string, unknown>): string {
   let out: Record<string, unknown> | null = null;
   for (const k of Object.keys(r)) {
     if (SKIP.has(k)) continue;
-    const v = r[k];
+    let v = r[k];
     if (typeof v === 'function' || typeof v === 'symbol') continue;
+    if (v instanceof Error) {
+      // an error field (`{ err }`): JSON would send `{}`
+      v = toWire(v);
+      extraErrors = true;
+    }
     (out ??= {})[k] = v;
   }
   if (out === null) return '';
@@ -180,20 +196,42 @@ export function binaryShape(r: Record<string, unknown>): boolean {
   );
 }
 
-/** The JSON form for records of unusual shape. */
-export function jsonRecord(r: Record<string, unknown>, msg: string): string {
+/**
+ * The JSON form for records of unusual shape, and for records whose exception
+ * travels structured (`withError`: exc_info in its wire form, exc_text and
+ * stack_info as they are; `msg` is then the message alone, and the consumer's
+ * default format of the record gives back the text prepare() would have sent).
+ */
+export function jsonRecord(r: Record<string, unknown>, msg: string, withError = false): string {
   const d: Record<string, unknown> = {};
   for (const k of Object.keys(r)) {
     const v = r[k];
-    if (typeof v !== 'function' && typeof v !== 'symbol') d[k] = jsonSafe(v);
+    if (typeof v !== 'function' && typeof v !== 'symbol') d[k] = typeof v === 'object' && v !== null ? toWire(v) : jsonSafe(v);
   }
   d.msg = msg;
   d.message = msg;
   d.args = null;
-  d.exc_info = null;
-  d.exc_text = null;
-  d.stack_info = null;
+  if (withError) {
+    const ei = r.exc_info;
+    d.exc_info = ei === null || ei === undefined || ei === false ? null : toWire(ei);
+    d.exc_text = typeof r.exc_text === 'string' ? r.exc_text : null;
+    d.stack_info = typeof r.stack_info === 'string' ? r.stack_info : null;
+  } else {
+    d.exc_info = null;
+    d.exc_text = null;
+    d.stack_info = null;
+  }
   return JSON.stringify(d);
+}
+
+/** The record dict of a JSON-form payload, with its Errors rebuilt. */
+export function parseJsonRecord(text: string): Record<string, unknown> {
+  const d = JSON.parse(text) as Record<string, unknown>;
+  for (const k of Object.keys(d)) {
+    const v = d[k];
+    if (typeof v === 'object' && v !== null) d[k] = fromWire(v);
+  }
+  return d;
 }
 
 /**
@@ -302,7 +340,10 @@ export class RecordDecoder {
     const th = i32[ii + 2]!;
     const pr = i32[ii + 3]!;
     const r = new WireRecord(meta, msg, i32[ii]!, ln === INT_NULL ? null : ln, f64[fi]!, f64[fi + 1]!, f64[fi + 2]!, th === INT_NULL ? null : th, pr === INT_NULL ? null : pr);
-    if (extra !== null) Object.assign(r, extra);
+    if (extra !== null) {
+      if ((i32[ii + 7]! & FLAG_ERRORS) !== 0) for (const k of Object.keys(extra)) if (isWireError((extra as Record<string, unknown>)[k])) (extra as Record<string, unknown>)[k] = fromWire((extra as Record<string, unknown>)[k]);
+      Object.assign(r, extra);
+    }
     return r;
   }
 

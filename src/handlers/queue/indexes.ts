@@ -19,6 +19,10 @@ export const CTL_FLUSH_REQ = 2;
 export const CTL_FLUSHED = 3;
 /** Worker state: STATE_* below. */
 export const CTL_STATE = 4;
+/** 1 once a formatter built in the worker uses caller fields: producing threads then capture their callers. */
+export const CTL_CALLER = 5;
+/** Rings created so far (the main thread bumps it after posting ADD_RING): the worker knows them all before it stops or serves a flush. */
+export const CTL_RINGS = 6;
 export const CTL_SLOTS = 8;
 
 /** No start() yet: nothing consumes the rings (a flush request resolves at once). */

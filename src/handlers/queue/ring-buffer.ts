@@ -33,15 +33,17 @@ import {
   CTL_STATE,
   CTL_FLUSH_REQ,
   CTL_FLUSHED,
+  CTL_CALLER,
   STATE_DEAD,
   STATE_STOPPED,
   STATE_NEW,
 } from './indexes.js';
-import { RecordEncoder, RecordDecoder, binaryShape, jsonRecord, KIND_BINARY, KIND_JSON, FIXED_BYTES, INT_NULL, FLAG_RESET, FLAG_ARGS } from './codec.js';
+import { RecordEncoder, RecordDecoder, binaryShape, jsonRecord, parseJsonRecord, KIND_BINARY, KIND_JSON, FIXED_BYTES, INT_NULL, FLAG_RESET, FLAG_ARGS, FLAG_ERRORS } from './codec.js';
 import { makeLogRecord, type LogRecord } from '../../log-record.js';
 import { threadId } from 'node:worker_threads';
 import { LoggingError } from '../../errors.js';
 import { reportLoggingError } from '../../internal/report.js';
+import { callerInfo } from '../../internal/caller.js';
 
 /** Overflow policies of the shared ring ('raise' is not offered: a log call never throws). */
 export type RingOverflow = 'block' | 'drop-new' | 'drop-oldest';
@@ -273,6 +275,14 @@ export class RingProducer {
     return ((this.#W - this.#rCache) & POS_MASK) <= this.#cap >>> 2;
   }
 
+  /**
+   * Whether QueueHandler may hand records to putPrepared() instead of
+   * put_nowait(): true unless a subclass or the instance overrides put_nowait.
+   */
+  encodesDirectly(): boolean {
+    return this.put_nowait === basePutNowait;
+  }
+
   /** Queue a prepared record (QueueHandler.prepare's copy). Returns records dropped (0 or 1). */
   put_nowait(record: unknown): number {
     const r = record as Record<string, unknown>;
@@ -283,13 +293,18 @@ export class RingProducer {
   /**
    * Encode `record` with `msg` as its merged message (what prepare() would put
    * in msg/message) and queue it; args, exc_info, exc_text and stack_info are
-   * not sent. Returns records dropped to honour the overflow policy (0 or 1).
+   * not sent. With `withError`, `msg` is the message alone and exc_info (as a
+   * rebuildable Error), exc_text and stack_info travel too, so the consumer's
+   * formatters see the exception as the logging thread's would. Returns
+   * records dropped to honour the overflow policy (0 or 1).
    */
-  putPrepared(record: LogRecord | Record<string, unknown>, msg: string, args: readonly number[] | null = null): number {
+  putPrepared(record: LogRecord | Record<string, unknown>, msg: string, args: readonly number[] | null = null, withError = false): number {
     const r = record as Record<string, unknown>;
     if (this.#st[CLOSED] !== 0 || this.#ctl[CTL_STATE] === STATE_DEAD || this.detached) return this.#drop();
     if (this.#st[WRITE] !== this.#W) this.#resync();
-    if (!binaryShape(r)) return this.#putJson(jsonRecord(r, msg));
+    // the worker's formatters use caller fields: this thread's log calls must capture them
+    if (this.#ctl[CTL_CALLER] !== 0 && !callerInfo.usedByFormat) callerInfo.usedByFormat = true;
+    if (withError || !binaryShape(r)) return this.#putJson(jsonRecord(r, msg, withError));
     const enc = this.#enc;
     const me = enc.meta(r);
     // meta bytes travel once per id, unless 'drop-oldest' may drop the record that carried them
@@ -316,7 +331,7 @@ export class RingProducer {
     i32[ii + 3] = r.process === null ? INT_NULL : (r.process as number);
     i32[ii + 4] = metaLen;
     i32[ii + 6] = me.id;
-    i32[ii + 7] = (enc.reset ? FLAG_RESET : 0) | (args === null ? 0 : FLAG_ARGS);
+    i32[ii + 7] = (enc.reset ? FLAG_RESET : 0) | (args === null ? 0 : FLAG_ARGS) | (enc.extraHadErrors ? FLAG_ERRORS : 0);
     enc.reset = false;
     let q = p + FIXED_BYTES;
     if (metaLen > 0) {
@@ -414,9 +429,11 @@ export class RingProducer {
    * `shutdown()` waits for the worker's handlers). Works from any thread: the
    * request goes through the control block. Resolves at once when no worker
    * consumes the rings (never started, stopped or dead); the process is kept
-   * alive while it waits.
+   * alive while it waits, at most `timeout` ms (default 10 s, as
+   * WorkerQueueListener's stopTimeout): then it resolves and reports how many
+   * records were still queued.
    */
-  flushConsumer(): Promise<void> {
+  flushConsumer(timeout = 10_000): Promise<void> {
     const ctl = this.#ctl;
     const idle = (): boolean => {
       const s = Atomics.load(ctl, CTL_STATE);
@@ -427,13 +444,24 @@ export class RingProducer {
     this.#ring();
     return new Promise<void>((resolve) => {
       // Atomics.waitAsync does not keep the event loop alive by itself
-      const keepAlive = setInterval(() => {}, 1 << 30);
+      let done = false;
+      const finish = (): void => {
+        done = true;
+        clearTimeout(keepAlive);
+        resolve();
+      };
+      // also the bound: a worker stuck in a handler must not keep the process alive for ever
+      const keepAlive = setTimeout(() => {
+        if (done) return;
+        reportLoggingError(new LoggingError(`flush of the worker queue gave up after ${timeout} ms with ${this.qsize()} record(s) queued`, 'ERR_LOGFLUME_FLUSH_TIMEOUT'), null, 'RingProducer');
+        finish();
+      }, timeout);
       const check = (): void => {
         for (;;) {
+          if (done) return;
           const f = Atomics.load(ctl, CTL_FLUSHED);
           if (((f - req) | 0) >= 0 || idle()) {
-            clearInterval(keepAlive);
-            resolve();
+            finish();
             return;
           }
           const w = waitAsync(ctl, CTL_FLUSHED, f, 100);
@@ -574,6 +602,8 @@ export class RingProducer {
   }
 }
 
+const basePutNowait = RingProducer.prototype.put_nowait;
+
 function detachAll(): void {
   for (const p of [...attached.values()]) p.detach();
 }
@@ -660,7 +690,7 @@ export class RingConsumer {
       let err: unknown = null;
       try {
         const p = pos + MSG_HEADER;
-        rec = this.#i32[(pos >> 2) + 1] === KIND_BINARY ? this.#dec.decode(this.#buf, this.#f64, this.#i32, p, h) : makeLogRecord(JSON.parse(this.#buf.toString('utf8', p, p + h)) as Record<string, unknown>);
+        rec = this.#i32[(pos >> 2) + 1] === KIND_BINARY ? this.#dec.decode(this.#buf, this.#f64, this.#i32, p, h) : makeLogRecord(parseJsonRecord(this.#buf.toString('utf8', p, p + h)));
       } catch (e) {
         err = e;
       }

@@ -17,7 +17,8 @@ import { reportLoggingError } from '../../internal/report.js';
 import { droppedRecordsWarning } from '../queue-listener.js';
 import { RingConsumer, END, prefaultRing, waitAsync } from './ring-buffer.js';
 import { useSyncStdio } from './worker-stdio.js';
-import { CTL_DOORBELL, CTL_SLEEPING, CTL_FLUSH_REQ, CTL_FLUSHED, CTL_STATE, STATE_READY, STATE_STOPPED, STATE_DEAD } from './indexes.js';
+import { callerInfo } from '../../internal/caller.js';
+import { CTL_CALLER, CTL_RINGS, CTL_DOORBELL, CTL_SLEEPING, CTL_FLUSH_REQ, CTL_FLUSHED, CTL_STATE, STATE_READY, STATE_STOPPED, STATE_DEAD } from './indexes.js';
 import type { WorkerInit, ToWorker, FromWorker } from './protocol.js';
 import type { HandlerSpec, ModuleHandlerSpec, DictHandlerSpec } from './specs.js';
 
@@ -123,6 +124,17 @@ function drainBatch(): number {
   return n;
 }
 
+/**
+ * Wait until every ring the main thread has created is known here: an
+ * ADD_RING message can still be queued when the sentinel or a flush request
+ * is seen, and that ring's records must not be skipped. Bounded (5 s), though
+ * a posted message always arrives.
+ */
+async function knowAllRings(): Promise<void> {
+  const end = performance.now() + 5000;
+  while (rings.length < Atomics.load(ctl, CTL_RINGS) && performance.now() < end) await yieldToLoop();
+}
+
 function flushSyncAll(): void {
   for (const h of handlers) {
     try {
@@ -147,6 +159,7 @@ async function loop(): Promise<void> {
     }
     if (mainRing.ended) {
       // sentinel: everything before it is handled; take what other producers left, then stop.
+      await knowAllRings();
       while (drainBatch() > 0) await yieldToLoop();
       await flushAll();
       await Promise.all(handlers.map((h) => h.close().catch((e: unknown) => h.handleError(null, e))));
@@ -156,6 +169,10 @@ async function loop(): Promise<void> {
       return;
     }
     const req = Atomics.load(ctl, CTL_FLUSH_REQ);
+    if (req !== servedExitFlush && rings.length < Atomics.load(ctl, CTL_RINGS)) {
+      await knowAllRings();
+      continue; // drain the rings just learnt of first
+    }
     if (req !== servedExitFlush) {
       // the main thread is exiting and waits (bounded) for this, or a QueueHandler.flush() awaits it
       servedExitFlush = req;
@@ -198,6 +215,8 @@ async function main(): Promise<void> {
     return;
   }
   for (const r of init.rings) prefaultRing(r.sab);
+  // the logging threads capture caller fields only if someone formats them: these handlers may
+  if (callerInfo.usedByFormat) Atomics.store(ctl, CTL_CALLER, 1);
   Atomics.store(ctl, CTL_STATE, STATE_READY);
   post({ code: 'READY', handlers: handlers.length });
   await loop();
