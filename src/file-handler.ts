@@ -2,7 +2,6 @@ import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { StreamHandler } from './stream-handler.js';
-import { Handler } from './handler.js';
 import { FdWriter } from './internal/fd-writer.js';
 import { toNodeEncoding, applyErrors } from './internal/encoding.js';
 import { ConfigError } from './errors.js';
@@ -114,11 +113,6 @@ export class FileHandler extends StreamHandler<FdWriter | null> {
     } catch (e) {
       this.handleError(null, e);
     }
-  }
-
-  /** Writes are synchronous (or flushed synchronously): Handler's flush, not StreamHandler's drain wait. */
-  override flush(): Promise<void> {
-    return Handler.prototype.flush.call(this);
   }
 
   /** Flush and close the file; logging again in mode 'a' reopens it, as in Python. */
