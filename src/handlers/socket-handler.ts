@@ -471,6 +471,9 @@ export class SocketHandler extends Handler {
       const sentBefore = this.sentCount;
       // Wait in slices so that progress can move the deadline.
       await this.#drain(Math.min(deadline - Date.now(), 250));
+      // After a stalled event loop the timer fires before the I/O callbacks that
+      // completed meanwhile: let them run before calling the receiver stalled.
+      if (this.sentCount === sentBefore && Date.now() >= deadline) await new Promise((r) => setImmediate(r));
       if (this.sentCount > sentBefore) deadline = Date.now() + this.#closeTimeout;
       else if (!this.#conn && !this.#connecting && this.queuedCount + this.#inflightCount >= before) break;
     }

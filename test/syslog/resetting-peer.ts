@@ -45,14 +45,9 @@ export class ResettingPeer {
   connections = 0;
   readonly #srv: net.Server;
 
-  private constructor(srv: net.Server) {
-    this.#srv = srv;
-  }
-
-  static async start(split: FrameSplitter, resets: number, perRound: number): Promise<ResettingPeer> {
-    let peer!: ResettingPeer;
-    const srv = net.createServer((sock) => {
-      const conn = peer.connections++;
+  private constructor(split: FrameSplitter, resets: number, perRound: number) {
+    this.#srv = net.createServer((sock) => {
+      const conn = this.connections++;
       let rest = Buffer.alloc(0);
       let got = 0;
       sock.on('error', () => {});
@@ -62,14 +57,17 @@ export class ResettingPeer {
         rest = Buffer.from(r.rest);
         for (const f of r.frames) {
           if (conn < resets && got >= perRound) break;
-          peer.frames.push({ conn, data: Buffer.from(f) });
+          this.frames.push({ conn, data: Buffer.from(f) });
           got++;
         }
         if (conn < resets && got >= perRound) sock.resetAndDestroy();
       });
     });
-    peer = new ResettingPeer(srv);
-    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  }
+
+  static async start(split: FrameSplitter, resets: number, perRound: number): Promise<ResettingPeer> {
+    const peer = new ResettingPeer(split, resets, perRound);
+    await new Promise<void>((r) => peer.#srv.listen(0, '127.0.0.1', r));
     return peer;
   }
 
