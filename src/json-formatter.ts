@@ -6,6 +6,7 @@ import { errorToJson, objectLine, valueJson, keyJson, NEEDS_ESCAPE, DEFAULT_MAX_
 import { Redactor, REMOVED, type RedactorOptions } from './redactor.js';
 import { applySerializer, globalSerializerMap, type Serializer } from './serializers.js';
 import { recordMessage } from './record-message.js';
+import { isError } from './internal/exc-format.js';
 
 /** How JsonFormatter renders `created`. */
 export type JsonTimeFormat = 'iso' | 'epoch' | 'epochMillis' | 'asctime';
@@ -354,7 +355,7 @@ export class JsonFormatter extends Formatter {
    * any other thrown value as is. Override to redact or reshape errors.
    */
   serializeError(err: unknown): unknown {
-    return err instanceof Error ? errorToJson(err) : err;
+    return isError(err) ? errorToJson(err) : err;
   }
 
   /**

@@ -160,7 +160,13 @@ export function shapeCall(msg: unknown, args: unknown[], opts: LogOptions | unde
       outArgs = [];
     }
   }
-  if (outArgs.length === 0 && kept.length === 0 && !prog.broken && !prog.node) {
+  if (prog.arity === -1 && consumed === 0 && text !== '') {
+    // a mapping format given values but no mapping: Python's error, not a leftover. The
+    // values stay arguments, so the handler's fallback keeps the template and every
+    // value and reports the call (dropping the conversions would lose the template)
+    return { msg: fmt, args: args.filter((a, i) => i !== excAt && !isPlainObject(a)), opts: withExc(opts, exc), fields };
+  }
+  if (prog.arity === 0 && !prog.broken && !prog.node) {
     // the caller passed arguments, so '%%' was written to mean '%' (as util.format reads it)
     fmt = literalText(prog.items);
   }

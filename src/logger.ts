@@ -169,10 +169,11 @@ export class Logger extends Filterer {
         opts = args[n - 1] as LogKw;
         args.length = n - 1;
       }
-      if (excDefault && (opts === undefined || opts.exc_info === undefined)) opts = { ...opts, exc_info: true };
     } catch {
       // a hostile last argument (a revoked Proxy) is an argument, not options
     }
+    // outside the try: a hostile argument must not cost exception() its exc_info
+    if (excDefault && (opts === undefined || opts.exc_info === undefined)) opts = { ...opts, exc_info: true };
     this._log(level, msg, args, opts, above);
   }
 

@@ -280,3 +280,107 @@ describe('log calls – Node habits deliver their record (issue #14)', () => {
     assert.equal(s.value.split('\n').filter((l) => /^(user|x|y|t|tail|evil)/.test(l)).length >= 7, true, s.value);
   });
 });
+
+describe('log calls – verifier findings (issue #14 review)', () => {
+  function quiet<T>(fn: () => T): T {
+    const prev = settings.errorReportInterval;
+    settings.errorReportInterval = 0;
+    try {
+      return fn();
+    } finally {
+      settings.errorReportInterval = prev;
+    }
+  }
+
+  test('a mapping format given values but no mapping keeps its template and every value, and is reported (Python: format requires a mapping)', async () => {
+    const s = new StringIO();
+    const h = new StreamHandler(s);
+    h.setFormatter(new Formatter('%(message)s'));
+    const log = logger('lc.v.map', h);
+    const err = await captureStderr(() =>
+      quiet(() => {
+        log.info('%(user)s did %(what)s', 'ann');
+        log.info('%(user)s failed', 'bob', boom());
+      }),
+    );
+    assert.match(s.value, /^%\(user\)s did %\(what\)s ann\n%\(user\)s failed bob\n[\s\S]*Error: card declined/);
+    const reports = err.split('--- Logging error ---').slice(1);
+    assert.equal(reports.length, 2, err);
+    assert.match(reports[0]!, /format requires a mapping\) at .*log-call\.test\.ts:\d+/);
+  });
+
+  test('a * width or precision that is not an int, or one whose value is missing, is kept as an argument and reported', async () => {
+    const s = new StringIO();
+    const h = new StreamHandler(s);
+    h.setFormatter(new Formatter('%(message)s'));
+    const log = logger('lc.v.star', h);
+    const err = await captureStderr(() =>
+      quiet(() => {
+        log.info('%*d', { a: 'A' }, 1); // Python: * wants int
+        log.info('[%*d]', 7); // Python: not enough arguments
+        log.info('[%.*f]', 2); // Python: not enough arguments
+      }),
+    );
+    assert.equal(s.value, "1 { a: 'A' }\n[%*d] 7\n[%.*f] 2\n");
+    assert.equal(err.split('--- Logging error ---').length - 1, 3, err);
+  });
+
+  test('exception() keeps exc_info when its last argument is a revoked Proxy', async () => {
+    const s = new StringIO();
+    const h = new StreamHandler(s);
+    h.setFormatter(new Formatter('%(message)s'));
+    const log = logger('lc.v.proxy', h);
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    await captureStderr(() => log.exception('lost', proxy));
+    // Python's exception() always carries exc_info; with no Error at hand that is "NoneType: None"
+    assert.equal(s.value, 'lost <Revoked Proxy>\nNoneType: None\n');
+  });
+
+  test('an Error from another realm (node:vm) is an Error: its stack in text, a structured err in JSON', async () => {
+    const { runInNewContext } = await import('node:vm');
+    const foreign = runInNewContext('const e = new TypeError("cross realm"); e.code = "E_VM"; e.cause = new RangeError("inner"); e') as Error;
+    const s = new StringIO();
+    const j = new StringIO();
+    const h = new StreamHandler(s);
+    h.setFormatter(new Formatter('%(message)s'));
+    const hj = new StreamHandler(j);
+    hj.setFormatter(new JsonFormatter());
+    const log = logger('lc.v.vm', h);
+    log.addHandler(hj);
+    log.error('vm failed', foreign);
+    assert.match(s.value, /^vm failed\nRangeError: inner\n[\s\S]*direct cause[\s\S]*\nTypeError: cross realm\n/);
+    assert.doesNotMatch(s.value, /Uncaught/);
+    const rec = JSON.parse(j.value) as { err: Record<string, unknown> };
+    assert.equal(rec.err.type, 'TypeError');
+    assert.equal(rec.err.message, 'cross realm');
+    assert.equal(rec.err.code, 'E_VM');
+    assert.equal((rec.err.cause as Record<string, unknown>).message, 'inner');
+  });
+
+  test('an Error whose stack getter throws still prints its type and message', () => {
+    const e = new Error('getter err');
+    Object.defineProperty(e, 'stack', { get() { throw new Error('stack getter'); } });
+    const s = new StringIO();
+    const h = new StreamHandler(s);
+    h.setFormatter(new Formatter('%(message)s'));
+    logger('lc.v.getter', h).error('bad', e);
+    assert.equal(s.value, 'bad\nError: getter err\n');
+  });
+
+  test('rate limiting – Node ERR_* codes are record faults: two call sites give two reports', async () => {
+    class BufferFormatter extends Formatter {
+      override format(record: { args: unknown }): string {
+        return Buffer.from((record.args as unknown[])[0] as string).toString(); // ERR_INVALID_ARG_TYPE for undefined
+      }
+    }
+    const h = new StreamHandler(new StringIO());
+    h.setFormatter(new BufferFormatter());
+    const log = logger('lc.v.errcode', h);
+    const err = await captureStderr(() => {
+      log.info('first %s', undefined);
+      log.info('second %s', undefined);
+    });
+    assert.equal(err.split('--- Logging error ---').length - 1, 2, err);
+  });
+});

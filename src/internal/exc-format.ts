@@ -1,4 +1,22 @@
+import { types } from 'node:util';
 import { pyRepr } from './pyformat.js';
+
+/** Whether `v` is an Error, also one from another realm (node:vm, a worker's structured clone); never throws. */
+export function isError(v: unknown): v is Error {
+  try {
+    return typeof v === 'object' && v !== null && (v instanceof Error || types.isNativeError(v));
+  } catch {
+    return false;
+  }
+}
+
+function read(o: object, key: string): unknown {
+  try {
+    return (o as Record<string, unknown>)[key];
+  } catch {
+    return undefined;
+  }
+}
 
 const CAUSE_SEP = '\n\nThe above exception was the direct cause of the following exception:\n\n';
 
@@ -17,7 +35,7 @@ export function formatThrown(err: unknown): string {
     seen.add(cur);
     chain.push(cur);
     try {
-      cur = cur instanceof Error ? (cur as { cause?: unknown }).cause : undefined;
+      cur = isError(cur) ? (cur as { cause?: unknown }).cause : undefined;
     } catch {
       break; // a cause getter that throws (or a revoked proxy) ends the chain
     }
@@ -34,11 +52,15 @@ export function formatThrown(err: unknown): string {
 function one(e: unknown): string {
   if (e === null || e === undefined || e === true) return 'NoneType: None';
   try {
-    if (e instanceof Error) {
+    if (isError(e)) {
+      // each field read on its own: a getter that throws costs that field, not the error's text
+      const name = read(e, 'name');
+      const message = read(e, 'message');
       // a format error's frames are logflume's own; Python's type and text say it all
-      const pyType = (e as { pyType?: unknown }).pyType;
-      if (e.name === 'PyFormatError' && typeof pyType === 'string') return `${pyType}: ${e.message}`;
-      let s = typeof e.stack === 'string' && e.stack.length > 0 ? e.stack : `${e.name}: ${e.message}`;
+      const pyType = read(e, 'pyType');
+      if (name === 'PyFormatError' && typeof pyType === 'string') return `${pyType}: ${String(message)}`;
+      const stack = read(e, 'stack');
+      let s = typeof stack === 'string' && stack.length > 0 ? stack : `${typeof name === 'string' ? name : 'Error'}: ${typeof message === 'string' ? message : '<unreadable message>'}`;
       if (s.endsWith('\n')) s = s.slice(0, -1);
       if (e instanceof AggregateError && Array.isArray(e.errors)) {
         e.errors.forEach((sub, i) => {

@@ -88,6 +88,7 @@ export function lenientFormat(fmt: string, args: unknown): LenientText {
     let width = it.width;
     let prec = it.prec;
     let spec = it;
+    let starVals: unknown[] | null = null; // the widths/precisions taken for this conversion
     if (it.key !== null) {
       const got = mapping === null || it.key === undefined ? undefined : lookup(mapping, it.key);
       if (got === undefined) {
@@ -96,25 +97,39 @@ export function lenientFormat(fmt: string, args: unknown): LenientText {
         continue;
       }
       v = got.v;
+      if (width === STAR || prec === STAR) clean = false; // Python: '* wants int' with a mapping
       if (width === STAR) width = -1;
       if (prec === STAR) prec = -1;
     } else {
       if (width === STAR) {
         const w = take();
         const n = w.ok ? starOrNull(w.v) : null;
-        if (n === null) width = -1;
-        else if (n < 0) {
-          spec = { ...it, flags: it.flags | F_MINUS };
-          width = -n;
-        } else width = n;
+        if (n === null) {
+          // a width that is not an int is kept (appended), never dropped
+          if (w.ok) unused.push(w.v);
+          clean = false;
+          width = -1;
+        } else {
+          starVals = [w.v];
+          if (n < 0) {
+            spec = { ...it, flags: it.flags | F_MINUS };
+            width = -n;
+          } else width = n;
+        }
       }
       if (prec === STAR) {
         const p = take();
         const n = p.ok ? starOrNull(p.v) : null;
+        if (n === null) {
+          if (p.ok) unused.push(p.v);
+          clean = false;
+        } else (starVals ??= []).push(p.v);
         prec = n === null ? -1 : Math.max(0, n);
       }
       const x = take();
       if (!x.ok) {
+        // the conversion stays as its text, and a width it took is kept as an argument
+        if (starVals !== null) unused.push(...starVals);
         out += it.src;
         clean = false;
         continue;

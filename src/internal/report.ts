@@ -68,7 +68,8 @@ export function errorKey(error: unknown): string {
 export function isDestinationFault(error: unknown): boolean {
   try {
     const code = (error as { code?: unknown } | null)?.code;
-    return typeof code === 'string' && /^E[A-Z0-9_]+$/.test(code);
+    // errno-style only: Node's own ERR_* codes (ERR_INVALID_ARG_TYPE) are about a value, not a destination
+    return typeof code === 'string' && /^E(?!RR_)[A-Z0-9_]+$/.test(code);
   } catch {
     return false;
   }
