@@ -3,12 +3,13 @@
 // sends a fixed number of requests (10 connections). Prints requests/s and the
 // mean latency; the log file must hold one line per request.
 import http from 'node:http';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
 const [file, amountArg, mode] = process.argv.slice(2);
 const amount = Number(amountArg);
 const warm = 500;
+writeFileSync(file, ''); // pino's destination appends: start from an empty file
 let close = async () => {};
 let handler = (_req, res) => res.end('ok');
 if (mode === 'logflume' || mode === 'logflume-nocontext') {
