@@ -149,6 +149,7 @@ export function shapeCall(msg: unknown, args: unknown[], opts: LogOptions | unde
     if (i === excAt) continue;
     const a = args[i];
     if (isPlainObject(a)) copyFields((fields ??= Object.create(null) as Record<string, unknown>), a);
+    else if (isErrorLike(a)) text += ' ' + errorLine(a);
     else text = appendText(text, a);
   }
   let outArgs: unknown[] = kept;
@@ -173,6 +174,29 @@ export function shapeCall(msg: unknown, args: unknown[], opts: LogOptions | unde
   if (text !== '') fmt += outArgs.length > 0 ? text.replaceAll('%', '%%') : text;
   if (fmt !== msg || outArgs.length !== args.length) msg = fmt;
   return { msg, args: outArgs, opts: withExc(opts, exc), fields };
+}
+
+/**
+ * An Error that is not the record's exc_info (`kw({ exc_info: false })`, or one
+ * more Error than the one taken) is appended as its one-line `Name: message`: its
+ * stack belongs to exc_info, and a multi-line stack inside the message would break
+ * one line per record.
+ */
+function errorLine(e: Error): string {
+  let name: unknown;
+  let message: unknown;
+  try {
+    name = e.name;
+  } catch {
+    name = undefined;
+  }
+  try {
+    message = e.message;
+  } catch {
+    message = undefined;
+  }
+  const n = typeof name === 'string' && name !== '' ? name : 'Error';
+  return typeof message === 'string' && message !== '' ? `${n}: ${message}` : n;
 }
 
 function literalText(items: readonly (string | object)[]): string {

@@ -102,7 +102,8 @@ export class LoggerAdapter<E extends Record<string, unknown> = Record<string, un
     return new LoggerAdapter(this.logger, { ...this.extra, ...fields } as E & F, true);
   }
 
-  isEnabledFor(level: number): boolean {
+  /** Whether the logger takes `level` (a number or a level name in any case, as Logger.isEnabledFor). */
+  isEnabledFor(level: Level): boolean {
     return this.logger.isEnabledFor(level);
   }
   setLevel(level: Level): void {

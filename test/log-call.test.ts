@@ -368,6 +368,27 @@ describe('log calls – verifier findings (issue #14 review)', () => {
     assert.equal(s.value, 'bad\nError: getter err\n');
   });
 
+  test("kw({ exc_info: false }) with a trailing Error: no exc_info, and the error is one line in the message, not its stack", () => {
+    const s = new StringIO();
+    const j = new StringIO();
+    const h = new StreamHandler(s);
+    h.setFormatter(new Formatter('%(message)s'));
+    const hj = new StreamHandler(j);
+    hj.setFormatter(new JsonFormatter());
+    const log = logger('lc.v.noexc', h);
+    log.addHandler(hj);
+    log.error('declined', boom(), kw({ exc_info: false }));
+    log.exception('two', new TypeError('first'), boom());
+    const lines = s.value.split('\n');
+    assert.equal(lines[0], 'declined Error: card declined');
+    assert.equal(lines[1], 'two TypeError: first');
+    assert.match(s.value.split('\n').slice(2).join('\n'), /Error: card declined/);
+    const recs = j.value.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.equal(recs[0]!.msg, 'declined Error: card declined');
+    assert.equal(recs[0]!.err, undefined);
+    assert.equal((recs[1]!.err as Record<string, unknown>).message, 'card declined');
+  });
+
   test('rate limiting – Node ERR_* codes are record faults: two call sites give two reports', async () => {
     class BufferFormatter extends Formatter {
       override format(record: { args: unknown }): string {
