@@ -9,6 +9,7 @@
 // `<!-- file: name -->` is a file the page's other snippets use (a worker's
 // handler module, say): it is written beside each of them, not run itself.
 import { test, describe, before } from 'node:test';
+import { availableParallelism } from 'node:os';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync, mkdtempSync, writeFileSync, cpSync, mkdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -105,7 +106,8 @@ function run(file: string, cwd: string, timeoutMs: number): Promise<{ code: numb
   });
 }
 
-describe('docs – every snippet runs as written', () => {
+// Snippets are independent child processes in their own temp dirs: run several at once (npm test's time budget).
+describe('docs – every snippet runs as written', { concurrency: Math.max(2, availableParallelism() * 2) }, () => {
   const all = snippets();
   const map = importMap();
 
