@@ -24,6 +24,7 @@ import {
 import { dictConfig } from '../src/config/index.js';
 import { QueueHandler, WorkerQueueListener } from '../src/handlers/index.js';
 import { isolateLogging, StringIO, captureStderr } from './helpers/capture.js';
+import { runPython } from './helpers/python.js';
 
 isolateLogging();
 
@@ -403,5 +404,57 @@ describe('log calls – verifier findings (issue #14 review)', () => {
       log.info('second %s', undefined);
     });
     assert.equal(err.split('--- Logging error ---').length - 1, 2, err);
+  });
+});
+
+describe('log calls – CPython 3.11 grid (issue #14 review)', () => {
+  // every format × argument shape: where CPython's getMessage() succeeds, the log call's
+  // message is exactly CPython's, with no report; where it raises, the record is still
+  // delivered, and any report names this file as the call site
+  const FORMATS = ['%s', '%d', '%s %s', '%(a)s', '%(a)s %(b)d', '%%', '%s%%', '%%s', '%*d', '%-*s|', '%.*f', '%5.2f', '%x', '%o', '%r', '%c', 'plain', '%(a)s %%', '%e', '%g', '%i', '%#x', '% d', '%+d', '%05d', '%.3s', '%(a)-5s|', '100%% %s', '%(b)*d', '%s %(a)s', '%', '%(a)', '%z', '%s %%%s', '%-5d|', '%#o', '%X', '%10.4s|', '%.0f', '%(b)05.1f'];
+  const SHAPES: unknown[][] = [[], ['x'], [1], [1, 2], ['a', 'b'], [3.5], [{ a: 'A', b: 2 }], [{ a: 'A' }, 1], [5, 3], [5, 'x'], [{}], [-7], [65], ['abcdef'], [2, 3.14159], [{ b: 3 }], ['%s'], [0], [1, 2, 3]];
+  const PY = `
+import json, sys, logging
+d = json.load(sys.stdin)
+out = []
+for f in d['formats']:
+  for a in d['shapes']:
+    r = logging.LogRecord('n', 20, 'p', 1, f, tuple(a), None)
+    try: out.append([True, r.getMessage()])
+    except Exception as e: out.append([False, type(e).__name__])
+json.dump(out, sys.stdout)
+`;
+  test('Python forms give CPython\'s message; failing ones are delivered and reported at the call site', async () => {
+    const py = runPython<[boolean, string][]>(PY, { formats: FORMATS, shapes: SHAPES });
+    let out: string[] = [];
+    const h = new StreamHandler({ write: (t: string) => out.push(t) });
+    h.setFormatter(new Formatter('%(message)s'));
+    h.terminator = '';
+    const log = logger('lc.grid', h);
+    const prev = settings.errorReportInterval;
+    settings.errorReportInterval = 0;
+    let checked = 0;
+    try {
+      let i = 0;
+      for (const f of FORMATS) {
+        for (const shape of SHAPES) {
+          const [ok, want] = py[i++]!;
+          // a JS object's %s/%r text is util.inspect, not Python's dict repr (docs/python-mapping.md)
+          if (shape.some((a) => typeof a === 'object') && (!f.includes('%(') || want.includes("{'"))) continue;
+          out = [];
+          const rep = await captureStderr(() => log.info(f, ...structuredClone(shape)));
+          const where = `${JSON.stringify(f)} % ${JSON.stringify(shape)}`;
+          assert.equal(out.length, 1, `${where}: delivered`);
+          if (ok) {
+            assert.equal(out[0], want, where);
+            assert.equal(rep, '', `${where}: no report where CPython succeeds`);
+            checked++;
+          } else if (rep !== '') assert.match(rep, /at .*log-call\.test\.ts:\d+/, `${where}: the report names the call site`);
+        }
+      }
+    } finally {
+      settings.errorReportInterval = prev;
+    }
+    assert.ok(checked > 150, `CPython successes compared: ${checked}`);
   });
 });
