@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,20 +14,31 @@ function count(file: string, expected: number): void {
   lines.forEach((l, i) => assert.equal(l, `record ${i}`));
 }
 
-describe('exit – nothing accepted is lost', () => {
+/** Run the fixture to its end (async, so the file's children run side by side). */
+function runChild(args: string[]): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', fixture, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    child.on('close', (status) => resolve({ status, stderr }));
+  });
+}
+
+// Each test is its own child process and temp file: several run at once.
+describe('exit – nothing accepted is lost', { concurrency: 3 }, () => {
   for (const buffered of ['0', '1']) {
     for (const how of ['natural', 'exit', 'throw', 'rejection']) {
-      test(`FileHandler(buffered=${buffered}) – ${how}`, () => {
+      test(`FileHandler(buffered=${buffered}) – ${how}`, async () => {
         const file = join(mkdtempSync(join(tmpdir(), 'logflume-exit-')), 'out.log');
-        const r = spawnSync(process.execPath, ['--import', 'tsx', fixture, file, how, buffered, String(N)], { encoding: 'utf8' });
+        const r = await runChild([file, how, buffered, String(N)]);
         if (how === 'natural') assert.equal(r.status, 0, r.stderr);
         else assert.notEqual(r.status, 0);
         count(file, N);
       });
     }
-    test(`FileHandler(buffered=${buffered}) – the last act of the event loop`, () => {
+    test(`FileHandler(buffered=${buffered}) – the last act of the event loop`, async () => {
       const file = join(mkdtempSync(join(tmpdir(), 'logflume-exit-')), 'out.log');
-      const r = spawnSync(process.execPath, ['--import', 'tsx', fixture, file, 'last-act', buffered, String(N)], { encoding: 'utf8' });
+      const r = await runChild([file, 'last-act', buffered, String(N)]);
       assert.equal(r.status, 0, r.stderr);
       count(file, N + 1);
     });
