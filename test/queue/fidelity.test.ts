@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { getLogger, DEBUG, kw, FileHandler, Formatter, JsonFormatter, type LogRecord } from '../../src/index.js';
 import { QueueHandler, WorkerQueueListener } from '../../src/handlers/index.js';
-import { RingProducer } from '../../src/handlers/queue/ring-buffer.js';
+import { RingProducer } from '../../src/handlers/queue/ring-producer.js';
 import { isolateLogging } from '../helpers/capture.js';
 import { handlersModule, tempFile, lines } from './worker-helpers.js';
 

@@ -2,7 +2,9 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { LogRecord, INFO, makeLogRecord } from '../../src/index.js';
-import { RingProducer, RingConsumer, allocateRing, END, type QueueDescriptor, type RingOverflow } from '../../src/handlers/queue/ring-buffer.js';
+import { allocateRing, type QueueDescriptor, type RingOverflow } from '../../src/handlers/queue/ring-buffer.js';
+import { RingProducer } from '../../src/handlers/queue/ring-producer.js';
+import { RingConsumer, END } from '../../src/handlers/queue/ring-consumer.js';
 import { CTL_SLOTS } from '../../src/handlers/queue/indexes.js';
 
 function ring(overflow: RingOverflow, maxBytes = 4096, maxRecords = 0): { p: RingProducer; c: RingConsumer } {
