@@ -94,9 +94,15 @@ export class Logger extends Filterer {
    * @throws LevelError for a name that is not a registered level.
    */
   isEnabledFor(level: Level): boolean {
-    if (typeof level !== 'number') level = checkLevel(level);
     const t = this._levelCache;
-    return level >= (t < 0 ? this.#threshold() : t);
+    // numbers first and alone: this is every log call's disabled path
+    if (typeof level === 'number') return level >= (t < 0 ? this.#threshold() : t);
+    return this.#enabledForName(level);
+  }
+
+  #enabledForName(level: Level): boolean {
+    const t = this._levelCache;
+    return checkLevel(level) >= (t < 0 ? this.#threshold() : t);
   }
 
   #threshold(): number {
