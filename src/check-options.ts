@@ -98,8 +98,15 @@ export function checkOptions(owner: string, opts: object | null | undefined, spe
   if (opts === null || opts === undefined) return;
   if (typeof opts !== 'object') throw new ConfigError(`${owner}: options must be an object, got ${describe(opts)}`, { code: 'ERR_LOGFLUME_OPTION' });
   const accepted = Object.keys(spec);
-  for (const key of Object.keys(opts)) {
-    const kind = spec[key];
+  let keys: string[];
+  try {
+    keys = Object.keys(opts);
+  } catch (e) {
+    throw new ConfigError(`${owner}: the options object cannot be read (${e instanceof Error ? e.message : 'it threw'})`, { code: 'ERR_LOGFLUME_OPTION', cause: e });
+  }
+  for (const key of keys) {
+    // own keys only: '__proto__', 'constructor' or 'toString' are unknown options, not Object.prototype's
+    const kind = Object.hasOwn(spec, key) ? spec[key] : undefined;
     if (kind === undefined) {
       const near = closest(key, accepted);
       throw new ConfigError(`${owner}: unknown option '${key}'${near !== null ? ` (did you mean '${near}'?)` : ''}; accepted options: ${accepted.join(', ')}`, { code: 'ERR_LOGFLUME_OPTION' });

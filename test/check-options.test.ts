@@ -53,4 +53,13 @@ describe('constructors reject what they do not understand (issue #14)', () => {
     assert.match(err, /unknown top-level key 'handler' ignored .*accepted: version, formatters, filters, handlers, loggers, root/);
     assert.doesNotMatch(err, /'streams'|'\$schema'|'_note'/);
   });
+
+  test("keys Object.prototype has ('__proto__', 'toString', 'constructor') are unknown options, and an unreadable options object is a ConfigError (issue 14 review)", () => {
+    bad(() => new JsonFormatter(JSON.parse('{"__proto__": {"x": 1}}') as never), /JsonFormatter: unknown option '__proto__'/);
+    bad(() => new JsonFormatter({ toString: 'x' } as never), /JsonFormatter: unknown option 'toString'/);
+    bad(() => new RotatingFileHandler(file(), { constructor: 1 } as never), /RotatingFileHandler: unknown option 'constructor'/);
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    bad(() => new Formatter(proxy as never), /Formatter: the options object cannot be read/);
+  });
 });
