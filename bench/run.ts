@@ -227,6 +227,16 @@ const targets: [string, string, boolean | null][] = [];
     targets.push([`JSON to stdout (${t}), one write per record: ≥ 1.3× pino()`, fx(one), check(one, (x) => x >= 1.3)]);
     targets.push([`JSON to stdout (${t}), buffered: true: ≥ 3× pino()`, fx(buf), check(buf, (x) => x >= 3)]);
   }
+  // cost of a feature = time per record (or request) with it minus without it, in µs
+  const cost = (withId: string, withoutId: string): number => 1e6 / med(withId, 'recordsPerSec') - 1e6 / med(withoutId, 'recordsPerSec');
+  const us = (x: number): string => (Number.isFinite(x) ? `${x.toFixed(2)} µs` : 'n/a');
+  const red = cost('logflume-json-redact10', 'logflume-json-fields');
+  const redPino = cost('pino-redact10', 'pino-fields');
+  targets.push(['redaction, 10 paths: cost per record ≤ pino redact\'s (time per record with the paths minus without)', `${us(red)} vs ${us(redPino)}`, Number.isFinite(red) && Number.isFinite(redPino) ? red <= redPino : null]);
+  const rl = cost('logflume-http', 'http-none');
+  const rlNc = cost('logflume-http-nocontext', 'http-none');
+  const ph = cost('pino-http', 'http-none');
+  targets.push(['request logger: overhead per request ≤ pino-http\'s (time per request minus the server without logging)', `${us(rl)} (context: false ${us(rlNc)}) vs ${us(ph)}`, Number.isFinite(rl) && Number.isFinite(ph) ? rl <= ph : null]);
   const th = ratio(med('logflume-threads8', 'recordsPerSec'), med('pino-threads8', 'recordsPerSec'));
   targets.push(['8 threads: ≥ 2× the records/s of 8 × pino.transport, no record lost', `${fx(th)} (peak RSS ${fx(med('logflume-threads8', 'peakRssMb'), 0, ' MB')} vs ${fx(med('pino-threads8', 'peakRssMb'), 0, ' MB')})`, check(th, (x) => x >= 2)]);
   const sock = med('logflume-socket', 'recordsPerSec');
