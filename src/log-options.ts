@@ -1,3 +1,5 @@
+import { reportLoggingError } from './internal/report.js';
+
 /**
  * Python's keyword arguments of a log call. JavaScript has no keyword
  * arguments, so they travel as a trailing argument made by {@link kw}:
@@ -9,7 +11,7 @@
 export interface LogOptions {
   /** An Error (or any thrown value) to print with the record; `true` picks the message or last argument that is an Error. */
   exc_info?: unknown;
-  /** Fields merged into the record; keys that clash with record attributes are reported and skipped. */
+  /** Fields merged into the record; a key that clashes with a record attribute is reported and kept with `_` appended (`name_`). */
   extra?: Record<string, unknown> | null;
   /** Add the call stack to the record. */
   stack_info?: boolean;
@@ -24,10 +26,23 @@ export class LogKw implements LogOptions {
   stack_info?: boolean;
   stacklevel?: number;
   constructor(opts: LogOptions) {
-    if (opts.exc_info !== undefined) this.exc_info = opts.exc_info;
-    if (opts.extra !== undefined) this.extra = opts.extra;
-    if (opts.stack_info !== undefined) this.stack_info = opts.stack_info;
-    if (opts.stacklevel !== undefined) this.stacklevel = opts.stacklevel;
+    // each option read on its own and never throwing: kw() is part of a log call's statement
+    const v = (key: keyof LogOptions): unknown => {
+      try {
+        return opts[key];
+      } catch (e) {
+        reportLoggingError(e, null, `kw(): option '${key}' cannot be read; the call is logged without it`);
+        return undefined;
+      }
+    };
+    const exc = v('exc_info');
+    if (exc !== undefined) this.exc_info = exc;
+    const extra = v('extra');
+    if (extra !== undefined) this.extra = extra as Record<string, unknown> | null;
+    const si = v('stack_info');
+    if (si !== undefined) this.stack_info = si as boolean;
+    const sl = v('stacklevel');
+    if (sl !== undefined) this.stacklevel = sl as number;
   }
 }
 

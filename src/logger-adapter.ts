@@ -27,8 +27,15 @@ export class LoggerAdapter<E extends Record<string, unknown> = Record<string, un
 
   /** Override to rewrite the message and options; returns them. */
   process(msg: unknown, kwargs: LogOptions): [unknown, LogOptions] {
-    if (this.mergeExtra && kwargs.extra) kwargs.extra = { ...this.extra, ...kwargs.extra };
-    else kwargs.extra = this.extra;
+    if (this.mergeExtra && kwargs.extra) {
+      try {
+        kwargs.extra = { ...this.extra, ...kwargs.extra };
+      } catch (e) {
+        // a hostile extra (a revoked Proxy) costs its own fields, never the record
+        reportLoggingError(e, null, 'LoggerAdapter.process: extra cannot be read; the record is logged with the adapter\'s fields');
+        kwargs.extra = this.extra;
+      }
+    } else kwargs.extra = this.extra;
     return [msg, kwargs];
   }
 

@@ -9,6 +9,7 @@ import { settings, contextProvider } from './internal/runtime.js';
 import type { Manager } from './manager.js';
 import { LoggerAdapter } from './logger-adapter.js';
 import { needsShaping, shapeCall, applyFields, isErrorLike } from './log-call.js';
+import { safeText } from './internal/pyformat.lenient.js';
 
 registerInternalFile(import.meta.url);
 
@@ -243,15 +244,29 @@ export class Logger extends Filterer {
       ? new LogRecord(name, level, fn, lno, msg, args, exc_info, func, sinfo)
       : getLogRecordFactory()(name, level, fn, lno, msg, args, exc_info, func, sinfo);
     if (extra !== null && typeof extra === 'object') {
-      for (const key of Object.keys(extra)) {
+      // a hostile extra (a revoked Proxy, a throwing getter) costs its fields, never the record
+      let keys: string[];
+      try {
+        keys = Object.keys(extra);
+      } catch (e) {
+        reportLoggingError(e, rv, `Logger(${name}).makeRecord: extra cannot be read; the record is logged without it`);
+        keys = [];
+      }
+      for (const key of keys) {
+        let v: unknown;
+        try {
+          v = extra[key];
+        } catch (e) {
+          v = `<unreadable: ${safeText(e)}>`;
+        }
         if (RESERVED.has(key) || key in rv) {
           let k = key + '_';
           while (RESERVED.has(k) || k in rv) k += '_';
           reportLoggingError(new Error(`KeyError: "Attempt to overwrite '${key}' in LogRecord" (kept as '${k}')`), rv, `Logger(${name}).makeRecord`);
-          Object.defineProperty(rv, k, { value: extra[key], enumerable: true, writable: true, configurable: true });
+          Object.defineProperty(rv, k, { value: v, enumerable: true, writable: true, configurable: true });
           continue;
         }
-        rv[key] = extra[key];
+        rv[key] = v;
       }
     }
     return rv;

@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { getLogger, StreamHandler, Formatter, kw, DEBUG, settings } from '../src/index.js';
+import { getLogger, StreamHandler, Formatter, kw, DEBUG, settings, checkLevel } from '../src/index.js';
 import { isolateLogging, StringIO, captureStderr } from './helpers/capture.js';
 
 isolateLogging();
@@ -147,6 +147,14 @@ describe('bad input never throws into the caller', () => {
       fc.anything({ withBigInt: true, withNullPrototype: true }).map((v) => ({ value: v })),
       fc.constantFrom('%s', '%d', '%(k)s', '%j', '%O', '%', 'x').map((v) => ({ value: v })),
     );
+    const levelBelowDebug = (v: unknown): boolean => {
+      if (typeof v !== 'string') return false;
+      try {
+        return checkLevel(v) < DEBUG;
+      } catch {
+        return false;
+      }
+    };
     const build = (h: { make?: string; value?: unknown }): unknown => (h.make !== undefined ? makers[h.make]!() : h.value);
     const methods = ['debug', 'info', 'warning', 'warn', 'error', 'exception', 'critical', 'fatal'] as const;
     let calls = 0;
@@ -161,7 +169,8 @@ describe('bad input never throws into the caller', () => {
             const before = written;
             (l[m] as (msg: unknown, ...a: unknown[]) => void)(msg, ...args);
             // the level argument hostile too (a number is a real level, maybe below DEBUG)
-            l.log((typeof msg === 'number' ? 'info' : msg) as never, 'via log()', ...args);
+            // a string that names a level below DEBUG ('0', 'notset') is that level: not delivered by design
+            l.log((typeof msg === 'number' || levelBelowDebug(msg) ? 'info' : msg) as never, 'via log()', ...args);
             calls += 2;
             return written === before + 2;
           }),
@@ -172,5 +181,35 @@ describe('bad input never throws into the caller', () => {
       settings.errorReportInterval = prev;
     }
     assert.equal(written, calls, 'every call delivered one record');
+  });
+
+  // issue 14 review: hostile values inside kw() – the options object, extra, through a
+  // logger and a child() adapter – cost their own fields, never the record
+  test('hostile kw() options and extra never lose the record, through a logger and a child() adapter', async () => {
+    const s = new StringIO();
+    const h = new StreamHandler(s);
+    h.setFormatter(new Formatter('%(message)s'));
+    const l = getLogger('bad8');
+    l.setLevel(DEBUG);
+    l.propagate = false;
+    l.addHandler(h);
+    const revoked = (): never => {
+      const r = Proxy.revocable({}, {});
+      r.revoke();
+      return r.proxy as never;
+    };
+    const trapper = (): never => new Proxy({}, { get() { throw new Error('get trap'); }, ownKeys() { throw new Error('keys trap'); } }) as never;
+    const getter = (): never => Object.defineProperty({}, 'x', { enumerable: true, get() { throw new Error('x getter'); } }) as never;
+    const child = l.child({ reqId: 'r' });
+    await captureStderr(() => {
+      for (const target of [l, child]) {
+        target.info('a', kw({ extra: revoked() }));
+        target.info('b', kw({ extra: trapper() }));
+        target.info('c', kw({ extra: getter() }));
+        target.info('d', kw(revoked()));
+        target.info('e', kw(trapper()));
+      }
+    });
+    assert.equal(s.value, 'a\nb\nc\nd\ne\n'.repeat(2));
   });
 });
