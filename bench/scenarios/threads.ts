@@ -91,13 +91,22 @@ if (listener) await listener.stop();
 const t1 = process.hrtime.bigint();
 const total = per * threads;
 // every i exactly once
+// A line must be one whole record: logflume's text format, or one JSON object with pino's
+// fields. A line holding pieces of two records (two writers' bytes interleaved) is torn; its
+// record still counts once if its sequence number is found, and torn lines are counted.
 const seen = new Uint8Array(total);
+const whole = who === 'logflume' ? /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} INFO app\.http request handled (\d+)$/ : /^\{"level":30,"time":\d+,"pid":\d+,"hostname":"[^"]*","name":"app\.http","msg":"request handled (\d+)"\}$/;
 let lines = 0;
+let torn = 0;
 let problem: string | null = null;
 for (const line of readFileSync(file!, 'utf8').split('\n')) {
   if (line === '') continue;
   lines++;
-  const m = /request handled (\d+)/.exec(line);
+  let m = whole.exec(line);
+  if (m === null) {
+    torn++;
+    m = /request handled (\d+)/.exec(line);
+  }
   const i = m ? Number(m[1]) : -1;
   if (i < 0 || i >= total || seen[i]) {
     problem ??= `bad or repeated line: ${line.slice(0, 100)}`;
@@ -110,6 +119,7 @@ const out: Record<string, unknown> = {
   recordsPerSec: (total * 1e9) / Number(t1 - t0),
   callerNs: res.reduce((a, r) => a + r.callerNs, 0) / res.length,
   peakRssMb: process.resourceUsage().maxRSS / 1024,
+  tornLines: torn,
 };
 if (problem !== null) out.error = problem;
 process.stdout.write(JSON.stringify(out) + '\n');
