@@ -26,28 +26,29 @@ const PINNED: Record<string, Surface> = {
       'BasicConfigOptions', 'Censor', 'ColorFormatterOptions', 'ContextFields', 'Converter', 'FileHandlerOptions',
       'FilterLike', 'FormatStyle', 'FormatterLike', 'FormatterOptions', 'HttpSerializerOptions',
       'JsonFormatterOptions', 'JsonTimeFormat', 'Level', 'LogOptions', 'LogRecordFactory', 'LoggerClass',
-      'MessagePattern', 'RedactorOptions', 'Serializer', 'StructTime', 'TtyLike', 'WritableLike',
+      'MessagePattern', 'RedactorOptions', 'Serializer', 'ShutdownOptions', 'ShutdownResult', 'StructTime', 'TtyLike',
+      'UndeliveredRecords', 'WritableLike',
     ],
   },
   './handlers': {
     values: [
       'BaseRotatingHandler', 'BufferingHandler', 'DEFAULT_HTTP_LOGGING_PORT', 'DEFAULT_SOAP_LOGGING_PORT',
       'DEFAULT_TCP_LOGGING_PORT', 'DEFAULT_UDP_LOGGING_PORT', 'DatagramHandler', 'Empty', 'Full', 'GzipRotator',
-      'HTTPHandler', 'LogRecordReceiver', 'MemoryHandler', 'NTEventLogHandler', 'ProtocolError', 'Queue',
-      'QueueHandler', 'QueueListener', 'RotatingFileHandler', 'SMTPHandler', 'ST_DEV', 'ST_INO', 'ST_MTIME',
+      'HTTPHandler', 'HTTPLogReceiver', 'LogRecordReceiver', 'MemoryHandler', 'NTEventLogHandler', 'ProtocolError',
+      'Queue', 'QueueHandler', 'QueueListener', 'RotatingFileHandler', 'SMTPHandler', 'ST_DEV', 'ST_INO', 'ST_MTIME',
       'SYSLOG_TCP_PORT', 'SYSLOG_TLS_PORT', 'SYSLOG_UDP_PORT', 'SocketHandler', 'SysLogHandler',
       'TimedRotatingFileHandler', 'WatchedFileHandler', 'WorkerQueueListener', 'nodeRotationFs',
     ],
     types: [
       'AtTime', 'BaseRotatingHandlerOptions', 'DatagramHandlerOptions', 'DecodeOptions', 'DequeueLike',
-      'DictHandlerSpec', 'GzipRotatorOptions', 'HTTPContext', 'HTTPHandlerOptions', 'HandlerLike', 'HandlerSpec',
-      'LogRecordReceiverOptions', 'MemoryHandlerOptions', 'ModuleHandlerSpec', 'NTEvent', 'NTEventLogHandlerOptions',
-      'Namer', 'OverflowPolicy', 'PickleLimits', 'PlainValue', 'QueueDescriptor', 'QueueLike', 'QueueListenerOptions',
-      'QueueOptions', 'ReceiverAddresses', 'ReceiverStats', 'RingOptions', 'RingOverflow',
-      'RotatingFileHandlerOptions', 'RotationFs', 'RotationStat', 'Rotator', 'SMTPHandlerOptions',
-      'SocketBacklogOptions', 'SocketHandlerOptions', 'SysLogHandlerOptions', 'SyslogAddress', 'SyslogFormat',
-      'SyslogFraming', 'SyslogSocktype', 'TimedRotatingFileHandlerOptions', 'WatchedFileHandlerOptions', 'WireFormat',
-      'WorkerQueueListenerOptions',
+      'DictHandlerSpec', 'GzipRotatorOptions', 'HTTPContext', 'HTTPHandlerOptions', 'HTTPLogReceiverOptions',
+      'HTTPLogReceiverStats', 'HandlerLike', 'HandlerSpec', 'LogRecordReceiverOptions', 'MemoryHandlerOptions',
+      'ModuleHandlerSpec', 'NTEvent', 'NTEventLogHandlerOptions', 'Namer', 'OverflowPolicy', 'PickleLimits',
+      'PlainValue', 'QueueDescriptor', 'QueueLike', 'QueueListenerOptions', 'QueueOptions', 'ReceiverAddresses',
+      'ReceiverStats', 'RingOptions', 'RingOverflow', 'RotatingFileHandlerOptions', 'RotationFs', 'RotationStat',
+      'Rotator', 'SMTPHandlerOptions', 'SocketBacklogOptions', 'SocketHandlerOptions', 'SysLogHandlerOptions',
+      'SyslogAddress', 'SyslogFormat', 'SyslogFraming', 'SyslogSocktype', 'TimedRotatingFileHandlerOptions',
+      'WatchedFileHandlerOptions', 'WireFormat', 'WorkerQueueListenerOptions',
     ],
   },
   './config': {
@@ -88,6 +89,14 @@ const PINNED: Record<string, Surface> = {
       'OTLPHandlerOptions', 'OpenTelemetryHandlerOptions', 'OtelLog', 'OtelValue', 'TraceFields',
     ],
   },
+  './pretty': {
+    values: [
+      'PRETTY_HELP', 'PrettyFormatter', 'errorText', 'lineRecord', 'parseLine', 'runPretty',
+    ],
+    types: [
+      'ParsedLine', 'PrettyFormatterOptions',
+    ],
+  },
   './http': {
     values: [
       'FastifyLogger', 'RequestLogger', 'requestIdOf', 'requestLogger', 'serializeRequest', 'serializeResponse',
@@ -96,10 +105,6 @@ const PINNED: Record<string, Surface> = {
       'FastifyLike', 'FastifyPluginLike', 'HttpRequestLike', 'HttpResponseLike', 'HttpSerializerOptions',
       'RequestLoggerOptions',
     ],
-  },
-  './pretty': {
-    values: ['PRETTY_HELP', 'PrettyFormatter', 'errorText', 'lineRecord', 'parseLine', 'runPretty'],
-    types: ['ParsedLine', 'PrettyFormatterOptions'],
   },
 };
 
