@@ -5,6 +5,7 @@ import { settings } from './internal/runtime.js';
 import { writeStderr } from './internal/report.js';
 import { ConfigError } from './errors.js';
 import { checkOptions } from './check-options.js';
+import { fstatSync } from 'node:fs';
 import { directFd, writeAllSync } from './internal/stdio-writer.js';
 
 /** Options of {@link StreamHandler} (the second argument may also be just a level). */
@@ -18,7 +19,11 @@ export interface StreamHandlerOptions {
    * the log call returns, as in Python. A SIGKILL can lose one turn's records.
    */
   buffered?: boolean;
-  /** Characters that force a write in buffered mode (default 65536). */
+  /**
+   * Characters that force a write in buffered mode (default 65536; 16384 for
+   * process.stdout/stderr on a pipe, which holds 64 KiB: a 64 KiB write would
+   * mostly wait for the reader).
+   */
   bufferSize?: number;
 }
 
@@ -64,7 +69,8 @@ export class StreamHandler<S extends WritableLike | null = WritableLike> extends
   #droppedReported = 0;
   /** Batch writes per event-loop turn (see StreamHandlerOptions.buffered). */
   readonly buffered: boolean;
-  readonly #bufferSize: number;
+  readonly #bufferSizeOpt: number | undefined;
+  #bufferSize = 65536;
   #buf = '';
   #bufStream: WritableLike | null = null;
   #scheduled = false;
@@ -81,6 +87,7 @@ export class StreamHandler<S extends WritableLike | null = WritableLike> extends
     if (typeof level === 'object' && level !== null) checkOptions(new.target.name, level, { level: 'level', buffered: 'boolean', bufferSize: 'integer' });
     super(opts.level ?? NOTSET);
     this.buffered = opts.buffered ?? false;
+    this.#bufferSizeOpt = opts.bufferSize;
     this.#bufferSize = opts.bufferSize ?? 65536;
     this.stream = (stream ?? (process.stderr as unknown as S));
     // guarded now, not only at the first write: a socket can fail before it is written to
@@ -131,8 +138,11 @@ export class StreamHandler<S extends WritableLike | null = WritableLike> extends
     const s = this.stream;
     if (s === null) return;
     if (this.buffered) {
-      if (this.#bufStream !== s && this.#buf !== '') this.#drain(); // the stream was swapped: old text to the old stream
-      this.#bufStream = s;
+      if (this.#bufStream !== s) {
+        if (this.#buf !== '') this.#drain(); // the stream was swapped: old text to the old stream
+        this.#bufStream = s;
+        this.#bufferSize = this.#bufferSizeOpt ?? defaultBufferSize(s);
+      }
       this.#buf += text;
       if (this.#buf.length >= this.#bufferSize) this.#drain();
       else if (!this.#scheduled) {
@@ -244,6 +254,19 @@ export class StreamHandler<S extends WritableLike | null = WritableLike> extends
     let name = s === (process.stderr as unknown) ? '<stderr>' : s === (process.stdout as unknown) ? '<stdout>' : String(s?.name ?? '');
     if (name) name += ' ';
     return `<${this.constructor.name} ${name}(${getLevelName(this.level)})>`;
+  }
+}
+
+/** 16384 characters for process.stdout/stderr on a pipe or socket (a pipe holds 64 KiB), else 65536. */
+function defaultBufferSize(s: WritableLike): number {
+  if (s !== (process.stdout as unknown) && s !== (process.stderr as unknown)) return 65536;
+  const fd = directFd(s);
+  if (fd < 0) return 65536;
+  try {
+    const st = fstatSync(fd);
+    return st.isFIFO() || st.isSocket() ? 16384 : 65536;
+  } catch {
+    return 65536;
   }
 }
 
