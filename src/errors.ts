@@ -62,7 +62,9 @@ export class MessageFormatError extends LoggingError {
     this.stack = `MessageFormatError: ${this.message}${site !== null ? `\n    at ${site}` : ''}`;
     this.delivered = delivered;
     this.site = site;
-    this.faultKey = `${what.slice(0, 120)}|${template.slice(0, 120)}|${site ?? ''}`;
+    // the call site when known: a template carrying appended or interpolated values
+    // (`user ${id}: %d`) is still one fault repeating, not a new one per call
+    this.faultKey = `${what.slice(0, 120)}|${site ?? template.slice(0, 120)}`;
   }
 }
 

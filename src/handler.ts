@@ -140,7 +140,7 @@ export class Handler extends Filterer {
     if (!(interval > 0)) return '';
     // a destination fault (ENOSPC, EPIPE) is one fault for every record; a record
     // fault (a bad format, a throwing toString) is one per logger and message template
-    const key = isDestinationFault(error) || record === null ? errorKey(error) : `${errorKey(error)}|${recordTemplate(record)}`;
+    const key = isDestinationFault(error) || record === null || hasFaultKey(error) ? errorKey(error) : `${errorKey(error)}|${recordTemplate(record)}`;
     const now = Date.now();
     const faults = (this.#faults ??= new Map());
     const f = faults.get(key);
@@ -188,6 +188,15 @@ export class Handler extends Filterer {
   /** Python-style representation: `<StreamHandler <stderr> (INFO)>`. */
   override toString(): string {
     return `<${this.constructor.name} (${getLevelName(this.level)})>`;
+  }
+}
+
+/** Whether the error says itself what makes a repeat the same fault (MessageFormatError: kind and call site). */
+function hasFaultKey(error: unknown): boolean {
+  try {
+    return typeof (error as { faultKey?: unknown } | null)?.faultKey === 'string';
+  } catch {
+    return false;
   }
 }
 

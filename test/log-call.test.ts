@@ -390,6 +390,18 @@ describe('log calls – verifier findings (issue #14 review)', () => {
     assert.equal((recs[1]!.err as Record<string, unknown>).message, 'card declined');
   });
 
+  test('rate limiting – one call site repeating a bad format is one fault, whatever values it appends or interpolates', async () => {
+    const h = new StreamHandler(new StringIO());
+    h.setFormatter(new Formatter('%(message)s'));
+    const log = logger('lc.v.flood', h);
+    const err = await captureStderr(() => {
+      for (let i = 0; i < 20; i++) log.info('%d items', 'many', `req-${i}`);
+      for (let i = 0; i < 20; i++) log.info(`user ${i}: %d items`, 'many');
+    });
+    assert.equal(err.split('--- Logging error ---').length - 1, 2, 'one report per call site');
+    assert.equal(h.suppressedErrors, 38);
+  });
+
   test('rate limiting – Node ERR_* codes are record faults: two call sites give two reports', async () => {
     class BufferFormatter extends Formatter {
       override format(record: { args: unknown }): string {
