@@ -54,7 +54,7 @@ let listener: { start(): Promise<void>; stop(): Promise<void>; createQueueDescri
 if (who === 'logflume') {
   const { WorkerQueueListener } = await import('../../src/handlers/index.js');
   const fixture = fileURLToPath(new URL('../../test/fixtures/queue/handlers.ts', import.meta.url));
-  listener = new WorkerQueueListener([{ module: fixture, export: 'fileHandler', args: [file, '%(asctime)s %(levelname)s %(name)s %(message)s', true] }], { maxBytes: 8 * 1024 * 1024 });
+  listener = new WorkerQueueListener([{ module: fixture, export: 'fileHandler', args: [file, '%(asctime)s %(levelname)s %(name)s %(message)s', true] }], { maxBytes: 8 * 1024 * 1024, blockTimeout: 60_000 }); // a full ring waits for the listener, never drops (pino's buffers grow instead)
   await listener.start();
 }
 const workers = Array.from({ length: threads }, (_, t) => new Worker(producer, { eval: true, workerData: { who, start: t * per, count: per, file, queue: listener?.createQueueDescriptor(), fixture: here } }));
