@@ -10,6 +10,7 @@ import { checkEndpoint } from './wire/endpoint.js';
 import type { WireFormat } from './wire/record-dict.js';
 import { encodeLogRecordFrame } from './wire/record-frame.js';
 import { Waiters } from '../internal/waiters.js';
+import { checkOptions } from '../check-options.js';
 
 /** Options of DatagramHandler. */
 export interface DatagramHandlerOptions {
@@ -72,6 +73,7 @@ export class DatagramHandler extends Handler {
   readonly #waiters = new Waiters();
 
   constructor(host: string, port: number | null, options: DatagramHandlerOptions = {}) {
+    if (new.target === DatagramHandler) checkOptions('DatagramHandler', options, { format: 'any', hmacKey: 'any', maxPending: 'integer', level: 'level' });
     super(options.level ?? NOTSET);
     const format = checkEndpoint('DatagramHandler', host, port, options.format);
     this.host = host;

@@ -7,6 +7,7 @@ import { NOTSET, type Level } from '../levels.js';
 import type { LogRecord } from '../log-record.js';
 import { Waiters } from '../internal/waiters.js';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS, describeAbandoned, reportAbandoned, settlesWithin, type Abandoned } from '../internal/deadline.js';
+import { checkOptions } from '../check-options.js';
 
 /** TLS options for `secure` connections (Python's `context`): CA, client certificate, key… */
 export type HTTPContext = tls.SecureContextOptions & { rejectUnauthorized?: boolean; servername?: string };
@@ -188,6 +189,12 @@ export class HTTPHandler extends Handler {
     context: HTTPContext | null = null,
   ) {
     const o = resolveForm(host, url, method, secure, credentials, context, arguments.length);
+    if (new.target === HTTPHandler) {
+      checkOptions('HTTPHandler', o, {
+        host: 'string', url: 'string', method: 'string', secure: 'boolean', credentials: 'array', context: 'object', json: 'boolean', batchSize: 'integer',
+        batchInterval: 'number', retries: 'integer', retryDelay: 'number', timeout: 'number', maxBacklog: 'integer', closeTimeout: 'number', level: 'level',
+      });
+    }
     super(o.level ?? NOTSET);
     const m = (o.method ?? 'GET').toUpperCase();
     if (m !== 'GET' && m !== 'POST') throw new ConfigError(`HTTPHandler: method: method must be GET or POST (got ${JSON.stringify(o.method)})`);

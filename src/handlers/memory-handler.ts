@@ -1,6 +1,7 @@
 import { ERROR, checkLevel, type Level } from '../levels.js';
 import type { LogRecord } from '../log-record.js';
 import { BufferingHandler } from './buffering-handler.js';
+import { checkOptions } from '../check-options.js';
 
 /** Anything that can take records from a MemoryHandler: a Handler, or any object with `handle(record)`. */
 export interface HandlerLike {
@@ -43,8 +44,10 @@ export class MemoryHandler extends BufferingHandler {
   constructor(capacity: number, flushLevel?: Level | MemoryHandlerOptions, target: HandlerLike | null = null, flushOnClose = true) {
     super(capacity);
     let opts: MemoryHandlerOptions;
-    if (typeof flushLevel === 'object' && flushLevel !== null) opts = flushLevel;
-    else opts = { flushLevel, target, flushOnClose };
+    if (typeof flushLevel === 'object' && flushLevel !== null) {
+      opts = flushLevel;
+      if (new.target === MemoryHandler) checkOptions('MemoryHandler', opts, { flushLevel: 'level', target: 'object', flushOnClose: 'boolean' });
+    } else opts = { flushLevel, target, flushOnClose };
     this.flushLevel = checkLevel(opts.flushLevel ?? ERROR);
     this.target = opts.target ?? null;
     this.flushOnClose = opts.flushOnClose ?? true;

@@ -7,6 +7,7 @@ import { NOTSET, type Level } from '../levels.js';
 import type { LogRecord } from '../log-record.js';
 import { Waiters } from '../internal/waiters.js';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS, describeAbandoned, reportAbandoned, settlesWithin, type Abandoned } from '../internal/deadline.js';
+import { checkOptions } from '../check-options.js';
 
 /** Options of {@link SMTPHandler}; the first seven are Python's arguments. */
 export interface SMTPHandlerOptions {
@@ -121,6 +122,12 @@ export class SMTPHandler extends Handler {
       typeof mailhost === 'object' && !Array.isArray(mailhost)
         ? mailhost
         : { mailhost, fromaddr: fromaddr!, toaddrs: toaddrs!, subject: subject!, credentials, secure, timeout };
+    if (new.target === SMTPHandler) {
+      checkOptions('SMTPHandler', o, {
+        mailhost: 'any', fromaddr: 'string', toaddrs: 'any', subject: 'string', credentials: 'array', secure: 'array', timeout: 'number',
+        tlsOptions: 'object', maxBacklog: 'integer', closeTimeout: 'number', level: 'level',
+      });
+    }
     super(o.level ?? NOTSET);
     if (Array.isArray(o.mailhost)) {
       if (o.mailhost.length !== 2 || typeof o.mailhost[0] !== 'string' || !Number.isInteger(o.mailhost[1])) {

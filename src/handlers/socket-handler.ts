@@ -10,6 +10,7 @@ import { encodeLogRecordFrame } from './wire/record-frame.js';
 import { Waiters } from '../internal/waiters.js';
 import type { SocketHandlerOptions, SocketBacklogOptions } from './socket-handler.options.js';
 import { BATCH_MAX, DEFAULT_MAX_FRAME_SIZE, HIGH_WATER, oversize, shrinkRecord, writeFramesSync, type Conn } from './socket-handler.frames.js';
+import { checkOptions } from '../check-options.js';
 
 export type { SocketBacklogOptions, SocketHandlerOptions } from './socket-handler.options.js';
 
@@ -80,6 +81,13 @@ export class SocketHandler extends Handler {
   readonly #waiters = new Waiters();
 
   constructor(host: string, port: number | null, options: SocketHandlerOptions = {}) {
+    if (new.target === SocketHandler) {
+      checkOptions('SocketHandler', options, {
+        // format and hmacKey are checked below with their own messages
+        format: 'any', hmacKey: 'any', backlog: 'any', retryStart: 'number', retryFactor: 'number',
+        retryMax: 'number', connectTimeout: 'number', closeTimeout: 'number', maxFrameSize: 'integer', level: 'level',
+      });
+    }
     super(options.level ?? NOTSET);
     const format = checkEndpoint('SocketHandler', host, port, options.format ?? 'compact');
     this.host = host;

@@ -21,6 +21,7 @@ import {
   type SyslogFormat,
   type SyslogFraming,
 } from './sys-log-handler.format.js';
+import { checkOptions } from '../check-options.js';
 
 interface Pending {
   data: Buffer;
@@ -125,6 +126,14 @@ export class SysLogHandler extends Handler {
 
   constructor(address?: SyslogAddress | SysLogHandlerOptions, facility?: number | string, socktype?: SyslogSocktype | null) {
     const o = resolveOptions(address, facility, socktype);
+    if (new.target === SysLogHandler) {
+      checkOptions('SysLogHandler', o, {
+        // values with checks of their own below are 'any' here, so their messages stay Python's
+        address: 'any', facility: 'any', socktype: 'any', format: 'any', framing: 'any',
+        tls: 'any', ident: 'string', appendNul: 'boolean', utf8Bom: 'boolean', hostname: 'string', appName: 'string', procid: 'any', structuredData: 'object',
+        maxMessageSize: 'number', maxBacklog: 'integer', reconnectDelay: 'number', connectTimeout: 'number', level: 'level',
+      });
+    }
     super(o.level ?? NOTSET);
     const addr = o.address ?? ['localhost', C.SYSLOG_UDP_PORT];
     if (typeof addr !== 'string' && !(Array.isArray(addr) && addr.length === 2 && typeof addr[0] === 'string' && Number.isInteger(addr[1]))) {
