@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StreamHandler, FileHandler, Formatter, JsonFormatter, ColorFormatter, ConfigError } from '../src/index.js';
-import { RotatingFileHandler, TimedRotatingFileHandler, WatchedFileHandler } from '../src/handlers/index.js';
+import { RotatingFileHandler, TimedRotatingFileHandler, WatchedFileHandler, SocketHandler, DatagramHandler, SysLogHandler, HTTPHandler, SMTPHandler, MemoryHandler } from '../src/handlers/index.js';
 import { dictConfig } from '../src/config/index.js';
 import { isolateLogging, captureStderr } from './helpers/capture.js';
 
@@ -25,6 +25,16 @@ describe('constructors reject what they do not understand (issue #14)', () => {
     bad(() => new TimedRotatingFileHandler(file(), { when: 'h', backupcount: 3 } as never), /did you mean 'backupCount'/);
     bad(() => new WatchedFileHandler(file(), { dealy: true } as never), /did you mean 'delay'/);
     bad(() => new ColorFormatter({ colours: true } as never), /ColorFormatter: unknown option 'colours'/);
+  });
+
+  test('network, mail and memory handlers too', () => {
+    bad(() => new SocketHandler('127.0.0.1', 9, { retrymax: 1 } as never), /SocketHandler: unknown option 'retrymax' \(did you mean 'retryMax'\?\)/);
+    bad(() => new DatagramHandler('127.0.0.1', 9, { maxPendng: 1 } as never), /did you mean 'maxPending'/);
+    bad(() => new SysLogHandler({ address: ['127.0.0.1', 9], idnet: 'x' } as never), /SysLogHandler: unknown option 'idnet' \(did you mean 'ident'\?\)/);
+    bad(() => new HTTPHandler({ host: '127.0.0.1:9', url: '/', batchsize: 10 } as never), /did you mean 'batchSize'/);
+    bad(() => new SMTPHandler({ mailhost: '127.0.0.1', fromaddr: 'a@b', toaddrs: 'c@d', subject: 's', timeOut: 1 } as never), /did you mean 'timeout'/);
+    bad(() => new MemoryHandler(10, { flushlevel: 'ERROR' } as never), /did you mean 'flushLevel'/);
+    bad(() => new SocketHandler('127.0.0.1', 9, { retryMax: '30s' } as never), /option 'retryMax' must be a number, got '30s'/);
   });
 
   test('a value of the wrong kind names the kind, in the options and the positional form', () => {
