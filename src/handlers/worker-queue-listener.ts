@@ -27,6 +27,11 @@ export interface WorkerQueueListenerOptions extends RingOptions {
   stopTimeout?: number;
 }
 
+/** Whether a spec is dictConfig-shaped (its formatters can be read before the worker builds them). */
+function specIsDict(spec: HandlerSpec): boolean {
+  return typeof spec === 'object' && spec !== null && !('module' in spec);
+}
+
 /** A dictConfig-shaped spec whose formatters name a caller field (module specs are known once built). */
 function specUsesCaller(spec: HandlerSpec): boolean {
   const fmts = (spec as { formatters?: unknown }).formatters;
@@ -158,6 +163,12 @@ export class WorkerQueueListener {
   start(): Promise<void> {
     if (this.#ready !== null) return this.#ready;
     Atomics.compareExchange(this.#ctl, CTL_STATE, STATE_NEW, STATE_STARTING);
+    // handlers built from a module: whether they print caller fields is known only once built,
+    // so until the worker answers, log calls capture their callers (issue #15 item 8)
+    if (!this.#callerKnown && this.specs.some((s) => !specIsDict(s))) {
+      callerInfo.pending++;
+      this.#callerPending = true;
+    }
     const init: WorkerInit = { control: this.#control, rings: this.#rings.slice(), specs: this.specs, respectHandlerLevel: this.respectHandlerLevel };
     const entry = new URL('./queue/worker' + (import.meta.url.endsWith('.ts') ? '.ts' : '.js'), import.meta.url);
     let w: Worker;
@@ -174,6 +185,7 @@ export class WorkerQueueListener {
         switch (m.code) {
           case 'READY':
             if (Atomics.load(this.#ctl, CTL_CALLER) !== 0) callerInfo.usedByFormat = true;
+            this.#settleCaller();
             w.unref();
             resolve();
             break;
@@ -181,6 +193,7 @@ export class WorkerQueueListener {
             const e = new LoggingError(`WorkerQueueListener: the worker failed: ${m.message}`, 'ERR_LOGFLUME_WORKER');
             if (m.stack) e.stack = `${e.name}: ${e.message}\n    worker: ${m.stack}`;
             if (m.fatal) {
+              this.#settleCaller();
               Atomics.store(this.#ctl, CTL_STATE, STATE_DEAD);
               this.#reportDeath(e);
               reject(e);
@@ -203,6 +216,7 @@ export class WorkerQueueListener {
         reject(e);
       });
       w.on('exit', (code) => {
+        this.#settleCaller();
         const state = Atomics.load(this.#ctl, CTL_STATE);
         if (state !== STATE_STOPPED) {
           Atomics.store(this.#ctl, CTL_STATE, STATE_DEAD);
@@ -285,6 +299,16 @@ export class WorkerQueueListener {
   }
 
   /** At process exit: wait (bounded) for the worker to drain every ring and flush its handlers. */
+  #callerPending = false;
+  #callerKnown = false;
+  /** The worker answered (or died): stop capturing callers on its behalf. */
+  #settleCaller(): void {
+    this.#callerKnown = true;
+    if (!this.#callerPending) return;
+    this.#callerPending = false;
+    callerInfo.pending--;
+  }
+
   #drainAtExit(): void {
     if (this.worker === null) {
       if (this.#ready === null && this.pending > 0) {

@@ -11,6 +11,12 @@ export const callerInfo = {
   mode: 'auto' as 'auto' | 'always' | 'never',
   /** Set once any Formatter that uses caller fields is created. */
   usedByFormat: false,
+  /**
+   * Started worker listeners whose handlers are built from a module, so not yet
+   * known to need caller fields: while any is starting, log calls capture their
+   * callers (the records wait in the ring for formatters not built yet).
+   */
+  pending: 0,
 };
 
 export const CALLER_FIELDS = new Set(['pathname', 'filename', 'module', 'lineno', 'funcName']);
@@ -18,7 +24,7 @@ export const CALLER_FIELDS = new Set(['pathname', 'filename', 'module', 'lineno'
 /** True when a log call must capture its caller. */
 export function wantCallerInfo(): boolean {
   const m = callerInfo.mode;
-  return m === 'always' || (m === 'auto' && callerInfo.usedByFormat);
+  return m === 'always' || (m === 'auto' && (callerInfo.usedByFormat || callerInfo.pending > 0));
 }
 
 export interface CallerFrame {

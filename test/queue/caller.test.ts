@@ -31,6 +31,31 @@ describe('caller information through the queue (item 8)', () => {
     assert.deepEqual(lines(file), [`caller.test.ts:${line} placeOrder order placed`]);
   });
 
+  test('a module spec: records logged after start() but before the worker is ready carry caller fields too; capture stops once the worker answers', async () => {
+    callerInfo.usedByFormat = false;
+    const file = tempFile();
+    const listener = new WorkerQueueListener({ module: handlersModule, export: 'fileHandler', args: [file, '%(funcName)s %(message)s'] });
+    const log = logger('caller.early', listener);
+    const ready = listener.start();
+    function whileStarting(): void {
+      log.info('early');
+    }
+    whileStarting(); // the worker has not built its handlers yet
+    assert.equal(callerInfo.pending, 1);
+    await ready;
+    assert.equal(callerInfo.pending, 0);
+    await listener.stop();
+    assert.deepEqual(lines(file), ['whileStarting early']);
+
+    // a worker whose formatters print no caller fields leaves capture off once it is ready
+    callerInfo.usedByFormat = false;
+    const plain = new WorkerQueueListener({ module: handlersModule, export: 'fileHandler', args: [tempFile(), '%(message)s'] });
+    await plain.start();
+    assert.equal(callerInfo.pending, 0);
+    assert.equal(callerInfo.usedByFormat, false);
+    await plain.stop();
+  });
+
   test('a dictConfig-shaped spec whose formatter names caller fields: records logged before the worker is ready carry them too', async () => {
     callerInfo.usedByFormat = false; // as in a fresh process: only this spec can switch it on
     const file = tempFile();
