@@ -11,6 +11,7 @@ import type { WireFormat } from './wire/record-dict.js';
 import { encodeLogRecordFrame } from './wire/record-frame.js';
 import { Waiters } from '../internal/waiters.js';
 import { checkOptions } from '../check-options.js';
+import { callerInfo } from '../internal/caller.js';
 
 /** Options of DatagramHandler. */
 export interface DatagramHandlerOptions {
@@ -22,6 +23,8 @@ export interface DatagramHandlerOptions {
   maxPending?: number;
   /** Handler level. */
   level?: Level;
+  /** The receiver's formatters print caller fields: capture them here (see SocketHandlerOptions.captureCaller). */
+  captureCaller?: boolean;
 }
 
 /** Largest UDP payload over IPv4. */
@@ -73,8 +76,9 @@ export class DatagramHandler extends Handler {
   readonly #waiters = new Waiters();
 
   constructor(host: string, port: number | null, options: DatagramHandlerOptions = {}) {
-    if (new.target === DatagramHandler) checkOptions('DatagramHandler', options, { format: 'any', hmacKey: 'any', maxPending: 'integer', level: 'level' });
+    if (new.target === DatagramHandler) checkOptions('DatagramHandler', options, { format: 'any', hmacKey: 'any', maxPending: 'integer', level: 'level', captureCaller: 'boolean' });
     super(options.level ?? NOTSET);
+    if (options.captureCaller === true) callerInfo.usedByFormat = true; // the receiver prints caller fields (issue #15 item 8)
     const format = checkEndpoint('DatagramHandler', host, port, options.format);
     this.host = host;
     this.port = port;

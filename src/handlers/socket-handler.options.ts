@@ -54,4 +54,11 @@ export interface SocketHandlerOptions {
   maxFrameSize?: number;
   /** Handler level. */
   level?: Level;
+  /**
+   * The receiver's formatters print caller fields (`%(lineno)d`, `%(funcName)s`,
+   * `%(pathname)s`): capture them in this process (a stack capture per record,
+   * as `setCallerInfo('always')` would switch on). Default false: the sender
+   * cannot see the receiver's formats.
+   */
+  captureCaller?: boolean;
 }

@@ -11,6 +11,7 @@ import { Waiters } from '../internal/waiters.js';
 import type { SocketHandlerOptions, SocketBacklogOptions } from './socket-handler.options.js';
 import { BATCH_MAX, DEFAULT_MAX_FRAME_SIZE, HIGH_WATER, oversize, shrinkRecord, writeFramesSync, type Conn } from './socket-handler.frames.js';
 import { checkOptions } from '../check-options.js';
+import { callerInfo } from '../internal/caller.js';
 
 export type { SocketBacklogOptions, SocketHandlerOptions } from './socket-handler.options.js';
 
@@ -85,10 +86,11 @@ export class SocketHandler extends Handler {
       checkOptions('SocketHandler', options, {
         // format and hmacKey are checked below with their own messages
         format: 'any', hmacKey: 'any', backlog: 'any', retryStart: 'number', retryFactor: 'number',
-        retryMax: 'number', connectTimeout: 'number', closeTimeout: 'number', maxFrameSize: 'integer', level: 'level',
+        retryMax: 'number', connectTimeout: 'number', closeTimeout: 'number', maxFrameSize: 'integer', level: 'level', captureCaller: 'boolean',
       });
     }
     super(options.level ?? NOTSET);
+    if (options.captureCaller === true) callerInfo.usedByFormat = true; // the receiver prints caller fields (issue #15 item 8)
     const format = checkEndpoint('SocketHandler', host, port, options.format ?? 'compact');
     this.host = host;
     this.port = port;
