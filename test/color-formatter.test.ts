@@ -149,7 +149,8 @@ const h = new StreamHandler(process.stdout); h.setFormatter(new ColorFormatter({
 getLogger('tty').addHandler(h); getLogger('tty').warning('hi');`;
     const cmd = `${JSON.stringify(process.execPath)} --import tsx --input-type=module -e ${shellQuote(child)}`;
     const env = { ...process.env, FORCE_COLOR: undefined, NO_COLOR: undefined, NODE_DISABLE_COLORS: undefined, TERM: 'xterm' } as NodeJS.ProcessEnv;
-    for (const k of ['FORCE_COLOR', 'NO_COLOR', 'NODE_DISABLE_COLORS']) delete env[k];
+    // a person's terminal: no colour overrides, and no CI variables (Node's getColorDepth() reports 2 colours under CI=true)
+    for (const k of ['FORCE_COLOR', 'NO_COLOR', 'NODE_DISABLE_COLORS', 'CI', 'CI_NAME', 'GITHUB_ACTIONS', 'GITLAB_CI', 'TRAVIS', 'CIRCLECI', 'BUILDKITE', 'DRONE', 'APPVEYOR', 'TEAMCITY_VERSION']) delete env[k];
     const viaPty = spawnSync('script', ['-qec', cmd, '/dev/null'], { cwd: root, env, encoding: 'utf8' });
     assert.equal(viaPty.status, 0, viaPty.stderr);
     assert.ok(viaPty.stdout.includes('\x1b[33mWARNING\x1b[0m hi'), JSON.stringify(viaPty.stdout));
