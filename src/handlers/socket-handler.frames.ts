@@ -99,7 +99,22 @@ export interface Conn {
   sent: number;
   /** The ECONNRESET/EPIPE that ended it, if any. */
   reset: NodeJS.ErrnoException | null;
+  /**
+   * Frames whose write completed while the connection is new (PROBATION_MS,
+   * at most PROBATION_MAX_BYTES): a logflume receiver at maxConnections answers
+   * a connection the kernel had queued with one refusal line and reads nothing,
+   * so these go back to the queue if that line arrives. null once trusted.
+   */
+  probation: Buffer[] | null;
+  probationBytes: number;
+  /** The receiver sent data: its refusal (a receiver never sends anything else). */
+  refused: boolean;
 }
+
+/** How long a new connection's sent frames are kept in case the receiver refuses it. */
+export const PROBATION_MS = 2000;
+/** The most bytes kept for that (past it, frames are no longer kept: a refusal then loses them, reported). */
+export const PROBATION_MAX_BYTES = 4 << 20;
 
 /** The error reported for a record cut or dropped at `maxFrameSize`. */
 export function oversize(text: string): Error {

@@ -9,7 +9,7 @@ import type { WireFormat } from './wire/record-dict.js';
 import { encodeLogRecordFrame } from './wire/record-frame.js';
 import { Waiters } from '../internal/waiters.js';
 import type { SocketHandlerOptions, SocketBacklogOptions } from './socket-handler.options.js';
-import { BATCH_MAX, DEFAULT_MAX_FRAME_SIZE, HIGH_WATER, oversize, shrinkRecord, writeFramesSync, type Conn } from './socket-handler.frames.js';
+import { BATCH_MAX, DEFAULT_MAX_FRAME_SIZE, HIGH_WATER, PROBATION_MAX_BYTES, PROBATION_MS, oversize, shrinkRecord, writeFramesSync, type Conn } from './socket-handler.frames.js';
 import { checkOptions } from '../check-options.js';
 import { callerInfo } from '../internal/caller.js';
 
@@ -212,14 +212,19 @@ export class SocketHandler extends Handler {
   }
 
   #attach(sock: net.Socket): void {
-    const conn: Conn = { sock, inflight: [], head: 0, dead: false, batch: [], batchBytes: 0, flushQueued: false, sent: 0, reset: null };
+    const conn: Conn = { sock, inflight: [], head: 0, dead: false, batch: [], batchBytes: 0, flushQueued: false, sent: 0, reset: null, probation: [], probationBytes: 0, refused: false };
+    setTimeout(() => (conn.probation = null), PROBATION_MS).unref();
     this.#conn = conn;
     sock.on('error', (e: NodeJS.ErrnoException) => {
       // the 'close' that follows does the work; a reset means the receiver threw away what it had not read
       if (e.code === 'ECONNRESET' || e.code === 'EPIPE') conn.reset = e;
     });
     sock.on('data', () => {
-      /* nothing is expected from the receiver */
+      // a receiver sends nothing but its refusal line (logflume's at maxConnections): nothing on
+      // this connection was read, so what was sent on it goes back to the queue (see #detach)
+      if (conn.refused) return;
+      conn.refused = true;
+      sock.destroy();
     });
     // The receiver closing its side (FIN) means it is going away: stop using this
     // socket; what is already written still goes out before our own FIN.
@@ -236,7 +241,7 @@ export class SocketHandler extends Handler {
     }
     if (conn.sock.destroyed && !conn.dead) {
       conn.dead = true;
-      if (conn.reset && conn.sent > 0 && !this._closed) {
+      if (conn.reset && conn.sent > 0 && !conn.refused && !this._closed) {
         // not silent: frames the kernel took are gone with the connection; a receiver resets on a frame it refuses
         Handler.prototype.handleError.call(
           this,
@@ -261,9 +266,37 @@ export class SocketHandler extends Handler {
         conn.inflight = [];
         conn.head = 0;
       }
+      // after the unwritten ones went back: the refused connection's sent frames are older, so they go first
+      if (conn.refused) this.#requeueRefused(conn);
     }
     if (this.queuedCount > 0 && !this._closed) this.createSocket();
     this.#notify(false);
+  }
+
+  /** The receiver refused the connection unread: the frames sent on it are not sent; back to the front of the queue. */
+  #requeueRefused(conn: Conn): void {
+    const kept = conn.probation ?? [];
+    const lost = conn.sent - kept.length;
+    if (kept.length > 0) {
+      this.sentCount -= kept.length;
+      conn.sent -= kept.length;
+      this.#queue = kept.concat(this.#queue.slice(this.#qhead));
+      this.#qhead = 0;
+      for (const f of kept) this.#queuedBytes += f.length;
+    }
+    conn.probation = null;
+    Handler.prototype.handleError.call(
+      this,
+      null,
+      Object.assign(
+        new Error(
+          `${this.constructor.name} to ${String(this.address)}: the receiver refused the connection (maxConnections reached); ${kept.length} frame(s) sent on it go out again on the next connection` +
+            (lost > 0 ? `; ${lost} older frame(s) were no longer kept and are lost` : ''),
+        ),
+        { code: 'ERR_LOGFLUME_REFUSED' },
+      ),
+    );
+    if (lost > 0) this.droppedCount += lost;
   }
 
   /** Move queued frames to the socket while it accepts them. */
@@ -316,6 +349,12 @@ export class SocketHandler extends Handler {
       this.#inflightCount -= n;
       this.sentCount += n;
       conn.sent += n;
+      if (conn.probation !== null) {
+        // kept until the connection is trusted (a refusal line would send them again)
+        conn.probationBytes += bytes;
+        if (conn.probationBytes > PROBATION_MAX_BYTES) conn.probation = null;
+        else for (let i = 0; i < n; i++) conn.probation.push(frames[i]!);
+      }
       if (conn.head > 1024 && conn.head * 2 > conn.inflight.length) {
         conn.inflight = conn.inflight.slice(conn.head);
         conn.head = 0;
