@@ -70,6 +70,27 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   }
 }
 
+/** `src[key]`, or a placeholder naming the error when its getter (or a Proxy trap) throws. */
+export function readField(src: Record<string, unknown>, key: string): unknown {
+  try {
+    return src[key];
+  } catch (e) {
+    return `<unreadable: ${safeText(e)}>`;
+  }
+}
+
+/** Set a plain data field: defineProperty, so a '__proto__' key stays a field, never a prototype. */
+export function defineField(into: object, key: string, value: unknown): void {
+  Object.defineProperty(into, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/** `key`, or `key` with `_` appended until it names nothing on the record (`name` → `name_`). */
+export function freeKey(record: object, key: string, reserved: ReadonlySet<string>): string {
+  let k = key;
+  while (reserved.has(k) || k in record) k += '_';
+  return k;
+}
+
 /** Own enumerable fields of `src` copied into `into`; a getter that throws gives a placeholder, never an exception. */
 function copyFields(into: Record<string, unknown>, src: Record<string, unknown>): void {
   let keys: string[];
@@ -78,16 +99,7 @@ function copyFields(into: Record<string, unknown>, src: Record<string, unknown>)
   } catch {
     return;
   }
-  for (const k of keys) {
-    let v: unknown;
-    try {
-      v = src[k];
-    } catch (e) {
-      v = `<unreadable: ${safeText(e)}>`;
-    }
-    // defineProperty: a '__proto__' key stays a plain field, never a prototype
-    Object.defineProperty(into, k, { value: v, enumerable: true, writable: true, configurable: true });
-  }
+  for (const k of keys) defineField(into, k, readField(src, k));
 }
 
 // util.format's rendering of an appended argument (inspect for every non-string),
@@ -216,9 +228,5 @@ function withExc(opts: LogOptions | undefined, exc: unknown): LogOptions | undef
  * under the key with `_` appended (`name_`), so nothing the caller passed is lost.
  */
 export function applyFields(record: Record<string, unknown>, fields: Record<string, unknown>, reserved: ReadonlySet<string>): void {
-  for (const key of Object.keys(fields)) {
-    let k = key;
-    while (reserved.has(k) || k in record) k += '_';
-    Object.defineProperty(record, k, { value: fields[key], enumerable: true, writable: true, configurable: true });
-  }
+  for (const key of Object.keys(fields)) defineField(record, freeKey(record, key, reserved), fields[key]);
 }

@@ -1,5 +1,6 @@
 import { levelNameOf } from './levels.js';
 import { percentFormat, pyStr } from './internal/pyformat.js';
+import { isMapping } from './internal/pyformat.values.js';
 import { runtimeInfo, settings as collect } from './internal/runtime.js';
 
 /** What a log call may pass as `exc_info`: an Error (or any thrown value), `true`, or nothing. */
@@ -141,16 +142,6 @@ function isEmptyMapping(o: object): boolean {
   return true;
 }
 
-function isMapping(v: unknown): v is object {
-  if (v === null || typeof v !== 'object') return false;
-  try {
-    if (v instanceof Map) return true;
-    const proto = Object.getPrototypeOf(v);
-    return proto === Object.prototype || proto === null;
-  } catch {
-    return false; // a revoked Proxy is a value, not a mapping
-  }
-}
 
 /** Python: `if args and len(args) == 1 and isinstance(args[0], Mapping) and args[0]: args = args[0]`. */
 function unwrapSingleMapping(args: unknown): unknown {

@@ -8,8 +8,7 @@ import { reportLoggingError } from './internal/report.js';
 import { settings, contextProvider } from './internal/runtime.js';
 import type { Manager } from './manager.js';
 import { LoggerAdapter } from './logger-adapter.js';
-import { needsShaping, shapeCall, applyFields, isErrorLike } from './log-call.js';
-import { safeText } from './internal/pyformat.lenient.js';
+import { needsShaping, shapeCall, applyFields, isErrorLike, readField, freeKey, defineField } from './log-call.js';
 
 registerInternalFile(import.meta.url);
 
@@ -253,17 +252,11 @@ export class Logger extends Filterer {
         keys = [];
       }
       for (const key of keys) {
-        let v: unknown;
-        try {
-          v = extra[key];
-        } catch (e) {
-          v = `<unreadable: ${safeText(e)}>`;
-        }
+        const v = readField(extra, key);
         if (RESERVED.has(key) || key in rv) {
-          let k = key + '_';
-          while (RESERVED.has(k) || k in rv) k += '_';
+          const k = freeKey(rv, key, RESERVED);
           reportLoggingError(new Error(`KeyError: "Attempt to overwrite '${key}' in LogRecord" (kept as '${k}')`), rv, `Logger(${name}).makeRecord`);
-          Object.defineProperty(rv, k, { value: v, enumerable: true, writable: true, configurable: true });
+          defineField(rv, k, v);
           continue;
         }
         rv[key] = v;
