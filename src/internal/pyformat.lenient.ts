@@ -79,6 +79,18 @@ export function lenientFormat(fmt: string, args: unknown): LenientText {
     mappingUsed = true;
     return { ok: true, v: args };
   };
+  // A '*' width or precision: its int, or null. A value that is not an int is kept
+  // (appended), never dropped; the ints taken go into `taken`, so they can be kept
+  // too if the conversion then finds no value.
+  const takeStar = (taken: unknown[]): number | null => {
+    const a = take();
+    const n = a.ok ? starOrNull(a.v) : null;
+    if (n === null) {
+      if (a.ok) unused.push(a.v);
+      clean = false;
+    } else taken.push(a.v);
+    return n;
+  };
   for (const it of items) {
     if (typeof it === 'string') {
       out += it;
@@ -88,7 +100,7 @@ export function lenientFormat(fmt: string, args: unknown): LenientText {
     let width = it.width;
     let prec = it.prec;
     let spec = it;
-    let starVals: unknown[] | null = null; // the widths/precisions taken for this conversion
+    const starVals: unknown[] = []; // the widths/precisions taken for this conversion
     if (it.key !== null) {
       const got = mapping === null || it.key === undefined ? undefined : lookup(mapping, it.key);
       if (got === undefined) {
@@ -102,34 +114,21 @@ export function lenientFormat(fmt: string, args: unknown): LenientText {
       if (prec === STAR) prec = -1;
     } else {
       if (width === STAR) {
-        const w = take();
-        const n = w.ok ? starOrNull(w.v) : null;
-        if (n === null) {
-          // a width that is not an int is kept (appended), never dropped
-          if (w.ok) unused.push(w.v);
-          clean = false;
-          width = -1;
-        } else {
-          starVals = [w.v];
-          if (n < 0) {
-            spec = { ...it, flags: it.flags | F_MINUS };
-            width = -n;
-          } else width = n;
-        }
+        const n = takeStar(starVals);
+        if (n === null) width = -1;
+        else if (n < 0) {
+          spec = { ...it, flags: it.flags | F_MINUS };
+          width = -n;
+        } else width = n;
       }
       if (prec === STAR) {
-        const p = take();
-        const n = p.ok ? starOrNull(p.v) : null;
-        if (n === null) {
-          if (p.ok) unused.push(p.v);
-          clean = false;
-        } else (starVals ??= []).push(p.v);
+        const n = takeStar(starVals);
         prec = n === null ? -1 : Math.max(0, n);
       }
       const x = take();
       if (!x.ok) {
         // the conversion stays as its text, and a width it took is kept as an argument
-        if (starVals !== null) unused.push(...starVals);
+        unused.push(...starVals);
         out += it.src;
         clean = false;
         continue;
