@@ -84,6 +84,14 @@ function checkJson(lines: string[]): void {
   assert.equal(recs[6]!.userId, 7);
 }
 
+/** A logger with one StreamHandler on a StringIO, formatted by `fmt`. */
+function textLogger(name: string, fmt: Formatter): { s: StringIO; h: StreamHandler<StringIO>; log: Logger } {
+  const s = new StringIO();
+  const h = new StreamHandler(s);
+  h.setFormatter(fmt);
+  return { s, h, log: logger(name, h) };
+}
+
 function logger(name: string, handler: Handler): Logger {
   const log = getLogger(name);
   log.propagate = false;
@@ -94,10 +102,7 @@ function logger(name: string, handler: Handler): Logger {
 
 describe('log calls – Node habits deliver their record (issue #14)', () => {
   test('StreamHandler – every call delivers, with the stack and cause chain; no error report', async () => {
-    const s = new StringIO();
-    const h = new StreamHandler(s);
-    h.setFormatter(new Formatter(TEXT, null, '%', true, { userId: '-' }));
-    const log = logger('lc.stream', h);
+    const { s, log } = textLogger('lc.stream', new Formatter(TEXT, null, '%', true, { userId: '-' }));
     const err = await captureStderr(() => theCalls(log));
     assert.equal(err, '', 'none of these calls is a fault');
     assert.deepEqual(textLines(s.value), EXPECTED_TEXT);
@@ -139,10 +144,7 @@ describe('log calls – Node habits deliver their record (issue #14)', () => {
   });
 
   test('Python forms are unchanged where Python succeeds', () => {
-    const s = new StringIO();
-    const h = new StreamHandler(s);
-    h.setFormatter(new Formatter('%(message)s'));
-    const log = logger('lc.py', h);
+    const { s, log } = textLogger('lc.py', new Formatter('%(message)s'));
     log.info('%s and %s', 'a', 'b');
     log.info('%(user)s did %(what)s', { user: 'ann', what: 'it' });
     log.info('user %s', { userId: 42 }); // consumed by %s: Python renders the mapping
@@ -154,10 +156,7 @@ describe('log calls – Node habits deliver their record (issue #14)', () => {
   });
 
   test('leftovers – util.format appending; %% means % once arguments are given; objects and errors kept apart', () => {
-    const s = new StringIO();
-    const h = new StreamHandler(s);
-    h.setFormatter(new Formatter('%(message)s|%(a)s|%(name_)s', null, '%', true, { a: '-', name_: '-' }));
-    const log = logger('lc.left', h);
+    const { s, log } = textLogger('lc.left', new Formatter('%(message)s|%(a)s|%(name_)s', null, '%', true, { a: '-', name_: '-' }));
     log.info('count', 42, 'x', [1, 2], null);
     log.info('100%% done', 5);
     log.info('%s of %s', 1, 2, 3);
@@ -167,10 +166,7 @@ describe('log calls – Node habits deliver their record (issue #14)', () => {
   });
 
   test('%j and %O – as util.format renders them; %o stays Python octal', () => {
-    const s = new StringIO();
-    const h = new StreamHandler(s);
-    const log = logger('lc.node', h);
-    h.setFormatter(new Formatter('%(message)s'));
+    const { s, log } = textLogger('lc.node', new Formatter('%(message)s'));
     const circ: Record<string, unknown> = { a: 1 };
     circ.self = circ;
     log.info('j=%j O=%O o=%o', { k: [1] }, { k: { deep: true } }, 8);
@@ -180,10 +176,7 @@ describe('log calls – Node habits deliver their record (issue #14)', () => {
   });
 
   test('a format that fails still delivers: fallback text keeps every argument; reported once per call site', async () => {
-    const s = new StringIO();
-    const h = new StreamHandler(s);
-    h.setFormatter(new Formatter('%(message)s'));
-    const log = logger('lc.fail', h);
+    const { s, h, log } = textLogger('lc.fail', new Formatter('%(message)s'));
     const err = await captureStderr(() => {
       for (let i = 0; i < 3; i++) log.info('%d apples', 'many'); // the same fault three times
       log.info('%s and %s', 'only one'); // a different bad call
@@ -238,19 +231,13 @@ describe('log calls – Node habits deliver their record (issue #14)', () => {
     basicConfig({ level: 'warn', force: true });
     assert.equal(getLogger().level, 30);
     // record levelname stays Python's canonical name
-    const s = new StringIO();
-    const sh = new StreamHandler(s);
-    sh.setFormatter(new Formatter('%(levelname)s'));
-    const log = logger('lc.lv', sh);
+    const { s, log } = textLogger('lc.lv', new Formatter('%(levelname)s'));
     log.log('warn', 'x');
     assert.equal(s.value, 'WARNING\n');
   });
 
   test('hostile arguments never escape the call and the record is still delivered', async () => {
-    const s = new StringIO();
-    const h = new StreamHandler(s);
-    h.setFormatter(new Formatter('%(message)s'));
-    const log = logger('lc.hostile', h);
+    const { s, log } = textLogger('lc.hostile', new Formatter('%(message)s'));
     const { proxy, revoke } = Proxy.revocable({}, {});
     revoke();
     const trap = new Proxy({}, { get() { throw new Error('get trap'); }, getPrototypeOf() { throw new Error('proto trap'); }, ownKeys() { throw new Error('keys trap'); } });
@@ -290,10 +277,7 @@ describe('log calls – verifier findings (issue #14 review)', () => {
   }
 
   test('a mapping format given values but no mapping keeps its template and every value, and is reported (Python: format requires a mapping)', async () => {
-    const s = new StringIO();
-    const h = new StreamHandler(s);
-    h.setFormatter(new Formatter('%(message)s'));
-    const log = logger('lc.v.map', h);
+    const { s, log } = textLogger('lc.v.map', new Formatter('%(message)s'));
     const err = await captureStderr(() =>
       quiet(() => {
         log.info('%(user)s did %(what)s', 'ann');
@@ -307,10 +291,7 @@ describe('log calls – verifier findings (issue #14 review)', () => {
   });
 
   test('a * width or precision that is not an int, or one whose value is missing, is kept as an argument and reported', async () => {
-    const s = new StringIO();
-    const h = new StreamHandler(s);
-    h.setFormatter(new Formatter('%(message)s'));
-    const log = logger('lc.v.star', h);
+    const { s, log } = textLogger('lc.v.star', new Formatter('%(message)s'));
     const err = await captureStderr(() =>
       quiet(() => {
         log.info('%*d', { a: 'A' }, 1); // Python: * wants int
@@ -323,10 +304,7 @@ describe('log calls – verifier findings (issue #14 review)', () => {
   });
 
   test('exception() keeps exc_info when its last argument is a revoked Proxy', async () => {
-    const s = new StringIO();
-    const h = new StreamHandler(s);
-    h.setFormatter(new Formatter('%(message)s'));
-    const log = logger('lc.v.proxy', h);
+    const { s, log } = textLogger('lc.v.proxy', new Formatter('%(message)s'));
     const { proxy, revoke } = Proxy.revocable({}, {});
     revoke();
     await captureStderr(() => log.exception('lost', proxy));
