@@ -150,12 +150,8 @@ export class Redactor {
       const nv = this.#walkOne(cur, kids[i]!, path);
       path?.pop();
       if (nv === cur) continue;
-      copy ??= Array.isArray(obj) ? obj.slice() : { ...obj };
-      if (nv === REMOVED) {
-        removed = true;
-        if (Array.isArray(copy)) copy[Number(k)] = REMOVED;
-        else delete (copy as Record<string, unknown>)[k];
-      } else (copy as Record<string, unknown>)[k] = nv;
+      copy = withChange(copy, obj, k, nv);
+      if (nv === REMOVED) removed = true;
     }
     if (copy === null) return value;
     if (removed && Array.isArray(copy)) return copy.filter((x) => x !== REMOVED);
@@ -192,12 +188,8 @@ export class Redactor {
       if (nv !== REMOVED && (wa !== null || wb !== null)) nv = this.#walk(nv, wa, wb, path);
       path?.pop();
       if (nv === cur) return;
-      copy ??= Array.isArray(obj) ? obj.slice() : { ...obj };
-      if (nv === REMOVED) {
-        removed = true;
-        if (Array.isArray(copy)) copy[Number(k)] = REMOVED;
-        else delete (copy as Record<string, unknown>)[k];
-      } else (copy as Record<string, unknown>)[k] = nv;
+      copy = withChange(copy, obj, k, nv);
+      if (nv === REMOVED) removed = true;
     };
     if (anyWild) {
       const keys = Array.isArray(obj) ? Array.from(obj.keys(), String) : Object.keys(obj);
@@ -219,4 +211,14 @@ function plainShape(value: object): object {
   if (isRequestLike(value)) return serializeRequest(value);
   if (isResponseLike(value)) return serializeResponse(value);
   return value;
+}
+
+/** `obj` copied on its first change (an array stays an array), with `k` set to `nv`, or marked for removal. */
+function withChange(copy: Record<string, unknown> | unknown[] | null, obj: Record<string, unknown>, k: string, nv: unknown): Record<string, unknown> | unknown[] {
+  const c = copy ?? (Array.isArray(obj) ? (obj as unknown[]).slice() : { ...obj });
+  if (nv === REMOVED) {
+    if (Array.isArray(c)) c[Number(k)] = REMOVED;
+    else delete c[k];
+  } else (c as Record<string, unknown>)[k] = nv;
+  return c;
 }
