@@ -8,7 +8,7 @@ import { ERROR, WARNING, ConfigError } from '../../src/index.js';
 import { SocketHandler } from '../../src/handlers/socket-handler.js';
 import { decodePayload } from '../../src/handlers/wire/record-dict.js';
 import { isolateLogging, captureStderr } from '../helpers/capture.js';
-import { collectOn, rec, startReceiver, waitFor, sleep } from './_util.js';
+import { collectOn, rec, startReceiver, waitFor } from './_util.js';
 
 isolateLogging();
 
@@ -93,20 +93,30 @@ test('SocketHandler – receiver restarted mid-stream: with the default backlog 
   const h = new SocketHandler('127.0.0.1', port, { retryStart: 0.05, retryMax: 0.2 });
   const N = 3000;
   let sent = 0;
-  const sender = (async () => {
-    while (sent < N) {
-      for (let j = 0; j < 20 && sent < N; j++) h.handle(rec('net3', 'seq %d', [sent++]));
-      await sleep(1);
-    }
-  })();
-  await waitFor(() => sink.records.length > 500, 15_000, 'first records');
+  const logSome = (k: number): void => {
+    for (let j = 0; j < k && sent < N; j++) h.handle(rec('net3', 'seq %d', [sent++]));
+  };
+  // A steady stream paced by the receiver (at most LEAD records ahead of it), not by the clock.
+  const LEAD = 200;
+  while (sink.records.length <= 500) {
+    logSome(20);
+    await waitFor(() => sink.records.length >= sent - LEAD, 15_000, 'the receiver keeps up');
+  }
+  logSome(20); // in flight as the receiver goes
   await rx.close(); // graceful: the sender sees FIN and keeps later records in its backlog
   const receivedBeforeRestart = sink.records.length;
   const sentAtClose = sent;
-  await waitFor(() => sent >= Math.min(N, sentAtClose + 200), 15_000, 'records logged while nothing listens');
+  for (let k = 0; k < 10; k++) {
+    logSome(20); // logged while nothing listens
+    await new Promise((r) => setImmediate(r));
+  }
+  assert.equal(sent, sentAtClose + 200);
   rx = await startReceiver({ tcp: port });
   try {
-    await sender;
+    while (sent < N) {
+      logSome(20);
+      await waitFor(() => sink.records.length >= sent - LEAD - 200, 20_000, 'the receiver keeps up after the restart');
+    }
     await h.flush();
     await waitFor(() => sink.records.length >= N, 20_000, `all ${N} records (have ${sink.records.length})`);
     const seqs = sink.records.map((r) => Number(String(r.msg).slice(4)));
@@ -131,17 +141,21 @@ test('SocketHandler – backlog: false drops records while the receiver is down 
     await waitFor(() => sink.records.length === 100);
     await rx.close();
     await waitFor(() => h.sock === null, 15_000, 'the handler has seen the receiver go');
+    // No connect attempt in flight and the back-off period over: the next record starts a new attempt.
+    const idle = (): boolean => h.sock === null && (h.retryTime === null || Date.now() / 1000 >= h.retryTime);
     stderr = await captureStderr(async () => {
       for (let i = 0; i < 200; i++) {
+        // batches of 20; before the first and the sixth, a fresh attempt (which fails: two attempts, one outage)
+        if (i === 0 || i === 100) await waitFor(idle, 15_000, 'the back-off period to end');
         h.handle(rec('net4', 'during %d', [i]));
-        if (i % 20 === 0) await sleep(5);
+        if (i % 20 === 19) await waitFor(() => h.sock === null, 15_000, 'the connect attempt to fail');
       }
     });
     rx = await startReceiver({ tcp: port });
-    await sleep(250); // past retryMax
+    await waitFor(idle, 15_000, 'the back-off period to end'); // else the first records would be dropped by it
     for (let i = 0; i < 100; i++) {
       h.handle(rec('net4', 'after %d', [i]));
-      await sleep(1);
+      await new Promise((r) => setImmediate(r));
     }
     await h.flush();
     await waitFor(() => sink.messages.includes('after 99'), 15_000, 'records after the restart');
@@ -262,10 +276,12 @@ test('SocketHandler.close() – a slow but live receiver gets the whole backlog:
   const dir = mkdtempSync(join(tmpdir(), 'logflume-slow-'));
   const path = join(dir, 'rx.sock');
   let frames = 0;
+  let pauses = 0;
   const srv = net.createServer((sock) => {
     const dec = new FrameDecoder(1 << 20);
     sock.on('data', (chunk: Buffer) => {
       frames += dec.push(chunk).length;
+      pauses++;
       sock.pause();
       setTimeout(() => sock.resume(), 40);
     });
@@ -277,13 +293,12 @@ test('SocketHandler.close() – a slow but live receiver gets the whole backlog:
   const h = new SocketHandler(path, null, { backlog: { records: N, bytes: 64 << 20 }, closeTimeout: 1000 });
   try {
     for (let i = 0; i < N; i++) h.handle(rec('slow', 'r %d %s', [i, pad]));
-    const t0 = Date.now();
     await h.close();
-    const took = Date.now() - t0;
     assert.equal(h.droppedCount, 0, 'nothing dropped');
     assert.equal(h.sentCount, N);
     await waitFor(() => frames === N, 30_000, 'every frame at the receiver');
-    assert.ok(took > 1000, `close() outlived closeTimeout while the receiver made progress (${took} ms)`);
+    // the receiver paused 40 ms after every read: the transfer took more than closeTimeout (1000 ms) of them
+    assert.ok(pauses * 40 > 1000, `close() outlived closeTimeout while the receiver made progress (${pauses} pauses of 40 ms)`);
   } finally {
     await new Promise<void>((r) => srv.close(() => r()));
     rmSync(dir, { recursive: true, force: true });
