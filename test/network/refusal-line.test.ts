@@ -22,8 +22,8 @@ test('SocketHandler – a refusal line from the receiver puts the frames sent on
     if (refusals++ === 0) {
       sock.on('data', () => {}); // nothing is read
       sock.on('error', () => {});
-      // let the sender's first frames reach the kernel before the refusal, as with a queued connection
-      setTimeout(() => sock.end(REFUSED_LINE), 100);
+      // the sender's first frames have reached the kernel before the refusal, as with a queued connection
+      sock.once('data', () => sock.end(REFUSED_LINE));
       return;
     }
     const up = net.connect(target, '127.0.0.1');

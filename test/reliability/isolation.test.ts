@@ -125,8 +125,11 @@ describe('isolation – siblings of a failing or hanging handler', () => {
     assert.equal(listener.dropped, q.dropped);
     assert.ok(ms < 30_000, `burst took ${ms} ms`);
     await captureStderr(async () => {
-      await listener.worker?.terminate();
-      await new Promise((r) => setTimeout(r, 50)); // the death report
+      const w = listener.worker!;
+      // the listener's own 'exit' listener (added first) reports the death before this one runs
+      const exited = new Promise((r) => w.once('exit', r));
+      await w.terminate();
+      await exited;
     });
     await file.close();
   });

@@ -7,6 +7,7 @@ import { Logger, INFO } from '../../src/index.js';
 import { SysLogHandler } from '../../src/handlers/index.js';
 import { Rsyslog, RSYSLOGD, type RsyslogEntry } from '../helpers/rsyslog.js';
 import { isolateLogging, captureStderr } from '../helpers/capture.js';
+import { ClientSockets } from '../helpers/client-sockets.js';
 import { SeqChecker, collected, formatTable, record, reportCount, result } from './scenario.js';
 
 isolateLogging();
@@ -29,6 +30,7 @@ describe('SysLogHandler – faults and injection against a real rsyslogd', { ski
   });
 
   test('SysLogHandler (TCP, octet-counting) – rsyslogd restarted mid-stream: records logged while it is down wait in the backlog; none lost', async () => {
+    const sockets = new ClientSockets();
     const h = new SysLogHandler({ address: ['127.0.0.1', rs.tcpPort], socktype: 'stream', format: 'rfc5424', framing: 'octet-counting', ident: '', appName: 'relsys', reconnectDelay: 100, maxBacklog: 5000 });
     const lg = logger('relsys', h);
     const B = 300;
@@ -38,7 +40,8 @@ describe('SysLogHandler – faults and injection against a real rsyslogd', { ski
     await rs.waitFor((e) => mine(e).length >= B, 15_000);
     const stderr = await captureStderr(async () => {
       await rs.stopDaemon();
-      await new Promise((r) => setTimeout(r, 300)); // the handler sees the connection close
+      await sockets.closedTo(rs.tcpPort); // the handler sees the connection close
+      sockets.stop();
       for (let i = B; i < 2 * B; i++) lg.info('p0 %d', i); // daemon down: backlog
       await rs.restart();
       for (let i = 2 * B; i < 3 * B; i++) lg.info('p0 %d', i);

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { Logger } from '../../src/index.js';
 import { SysLogHandler, loadUnixDgram } from '../../src/handlers/sys-log-handler.js';
 import { isolateLogging, captureStderr } from '../helpers/capture.js';
+import { ClientSockets } from '../helpers/client-sockets.js';
 import { runPython } from '../helpers/python.js';
 import { Rsyslog, RSYSLOGD, type RsyslogEntry } from '../helpers/rsyslog.js';
 
@@ -132,15 +133,17 @@ l=logging.getLogger('py'); l.addHandler(h); l.error('from python'); h.close(); p
   });
 
   test('SysLogHandler.send() – TCP reconnects after rsyslogd restarts; records sent after it is back all arrive', async () => {
+    const sockets = new ClientSockets();
     const h = new SysLogHandler({ address: ['127.0.0.1', rs.tcpPort], socktype: 'stream', ident: 'reco: ', reconnectDelay: 100 });
     const lg = logger('reco', h);
     lg.error('before');
     await h.flush();
     await rs.waitFor((e) => tagged('reco:')(e).length >= 1);
     const stderr = await captureStderr(async () => {
+      await rs.stopDaemon();
+      await sockets.closedTo(rs.tcpPort); // the client has seen the old connection close
+      sockets.stop();
       await rs.restart();
-      // give the client time to see the old connection close
-      await new Promise((r) => setTimeout(r, 300));
       for (let i = 0; i < 20; i++) lg.error('after %d', i);
       await h.flush();
       await rs.waitFor((e) => tagged('reco:')(e).length >= 21, 15_000);
