@@ -11,7 +11,7 @@ import { FileHandler } from './file-handler.js';
 import { Formatter, type FormatStyle } from './formatter.js';
 import type { Handler } from './handler.js';
 import { CRITICAL, WARNING, checkLevel, type Level } from './levels.js';
-import { settings } from './internal/runtime.js';
+import { settings, type RecordSink } from './internal/runtime.js';
 import { callerInfo, registerInternalFile } from './internal/caller.js';
 import { liveHandlersNewestFirst, flushAllSync, runExitWorkSync } from './internal/registry.js';
 import { ConfigError } from './errors.js';
@@ -24,7 +24,18 @@ registerInternalFile(import.meta.url);
 export const root: Logger = new RootLogger(WARNING);
 Logger.root = root;
 Logger.manager = new Manager(root);
-settings.lastResort = new StderrHandler(WARNING);
+// Python makes lastResort at import; here it is made on first use (a StreamHandler and its
+// Formatter cost ≈ 1.7 ms of `import 'logflume'`, and most programs configure a handler first).
+// Assigning to it, null included, replaces it as in Python.
+let lastResort: RecordSink | null | undefined;
+Object.defineProperty(settings, 'lastResort', {
+  get: (): RecordSink | null => (lastResort === undefined ? (lastResort = new StderrHandler(WARNING)) : lastResort),
+  set: (v: RecordSink | null) => {
+    lastResort = v;
+  },
+  enumerable: true,
+  configurable: true,
+});
 
 /**
  * The logger named `name` ('a.b.c' is a child of 'a.b'); the root logger for

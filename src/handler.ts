@@ -74,7 +74,7 @@ export class Handler extends Filterer {
 
   /** Format with this handler's formatter, or the default one. */
   format(record: LogRecord): string {
-    return (this.formatter ?? defaultFormatter).format(record);
+    return (this.formatter ?? defaultFormatter()).format(record);
   }
 
   /**

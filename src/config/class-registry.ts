@@ -309,7 +309,7 @@ let handlersLoading: Promise<void> | null = null;
  * handlers statically).
  */
 export function loadHandlersModule(): Promise<void> {
-  handlersLoading ??= import(new URL('../handlers/index.js', import.meta.url).href).then(
+  handlersLoading ??= import('../handlers/index.js').then(
     (ns: Record<string, unknown>) => {
       handlersModule = ns;
     },

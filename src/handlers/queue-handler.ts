@@ -1,7 +1,7 @@
 import { Handler } from '../handler.js';
 import { NOTSET, type Level } from '../levels.js';
 import { LogRecord } from '../log-record.js';
-import { defaultFormatter } from '../formatter.js';
+import { defaultFormatter, Formatter } from '../formatter.js';
 import { numbersFormatSafely } from '../internal/pyformat.js';
 
 /**
@@ -149,14 +149,14 @@ const basePrepare = QueueHandler.prototype.prepare;
 const baseEnqueue = QueueHandler.prototype.enqueue;
 const baseFormat = QueueHandler.prototype.format;
 const recordGetMessage = LogRecord.prototype.getMessage;
-const defaultFormat = defaultFormatter.format;
-const defaultFormatMessage = defaultFormatter.formatMessage;
-const defaultFormatException = defaultFormatter.formatException;
-const defaultFormatStack = defaultFormatter.formatStack;
+const defaultFormat = Formatter.prototype.format;
+const defaultFormatMessage = Formatter.prototype.formatMessage;
+const defaultFormatException = Formatter.prototype.formatException;
+const defaultFormatStack = Formatter.prototype.formatStack;
 
 /** The default formatter is untouched: its text for a record is the message, then exception and stack text. */
 function plainDefaultFormatter(): boolean {
-  const f = defaultFormatter;
+  const f = defaultFormatter();
   return f.format === defaultFormat && f.formatMessage === defaultFormatMessage && f.formatException === defaultFormatException && f.formatStack === defaultFormatStack && f.escape === 'none';
 }
 

@@ -170,7 +170,7 @@ export class WorkerQueueListener {
       this.#callerPending = true;
     }
     const init: WorkerInit = { control: this.#control, rings: this.#rings.slice(), specs: this.specs, respectHandlerLevel: this.respectHandlerLevel };
-    const entry = new URL('./queue/worker' + (import.meta.url.endsWith('.ts') ? '.ts' : '.js'), import.meta.url);
+    const entry = workerEntry(import.meta.url);
     let w: Worker;
     if (entry.pathname.endsWith('.ts')) {
       // running from TypeScript sources (tests, tsx): register tsx inside the worker first
@@ -335,4 +335,14 @@ export class WorkerQueueListener {
       reportLoggingError(new LoggingError(`WorkerQueueListener: exit wait ended with ${lost} record(s) not delivered`, 'ERR_LOGFLUME_WORKER'), null, 'WorkerQueueListener');
     }
   }
+}
+
+/**
+ * The worker thread's module. From the sources (tsx) or a file-per-module build it sits
+ * beside this file in queue/; in the published bundle (scripts/build.mjs) every file is
+ * flat in dist/, so it is ./worker.js next to whichever chunk holds this code.
+ */
+function workerEntry(here: string): URL {
+  const m = /\/worker-queue-listener\.(ts|js)$/.exec(here);
+  return m ? new URL(`./queue/worker.${m[1]}`, here) : new URL('./worker.js', here);
 }

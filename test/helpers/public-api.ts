@@ -10,15 +10,15 @@ export interface Surface {
   types: string[];
 }
 
-/** Entry point → barrel source file (src/…/*.ts), from package.json `exports`. */
+/** Entry point → barrel source file (src/…/*.ts), from package.json `exports` (its "types" target, which keeps the source layout; the JavaScript is bundled flat). */
 export function entryPoints(): Record<string, string> {
   const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { exports: Record<string, unknown> };
   const out: Record<string, string> = {};
   for (const [sub, v] of Object.entries(pkg.exports)) {
     if (!v || typeof v !== 'object') continue;
-    const target = (v as Record<string, string>).import ?? (v as Record<string, string>).default;
+    const target = (v as Record<string, unknown>).types;
     if (typeof target !== 'string' || !target.startsWith('./dist/')) continue;
-    out[sub] = join(repo, target.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts'));
+    out[sub] = join(repo, target.replace(/^\.\/dist\//, 'src/').replace(/\.d\.ts$/, '.ts'));
   }
   return out;
 }

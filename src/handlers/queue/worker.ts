@@ -66,10 +66,9 @@ async function buildOne(spec: HandlerSpec): Promise<Handler[]> {
     return list as Handler[];
   }
   if (typeof (spec as DictHandlerSpec).handlers === 'object' && spec !== null) {
-    const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
     let cfg: { buildHandlers?: (c: unknown) => Promise<Record<string, Handler>> };
     try {
-      cfg = (await import(new URL('../../config/index' + ext, import.meta.url).href)) as typeof cfg;
+      cfg = (await import('../../config/index.js')) as typeof cfg;
     } catch (e) {
       throw new ConfigError('handler spec: dictConfig-shaped specs need logflume/config (buildHandlers), which could not be loaded', { cause: e });
     }
