@@ -74,10 +74,11 @@ function importMap(): Map<string, string> {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; exports: Record<string, string | Record<string, string>> };
   const map = new Map<string, string>();
   for (const [sub, target] of Object.entries(pkg.exports)) {
-    const t = typeof target === 'string' ? target : (target.import ?? target.default);
-    if (!t || !t.startsWith('./dist/') || !t.endsWith('.js')) continue;
+    // the "types" target keeps the source layout (the JavaScript is bundled flat): dist/x/index.d.ts ↔ src/x/index.ts
+    const t = typeof target === 'string' ? target : target.types;
+    if (!t || !t.startsWith('./dist/') || !t.endsWith('.d.ts')) continue;
     const spec = sub === '.' ? pkg.name : `${pkg.name}/${sub.slice(2)}`;
-    map.set(spec, join(ROOT, 'src', t.slice('./dist/'.length, -'.js'.length) + '.ts'));
+    map.set(spec, join(ROOT, 'src', t.slice('./dist/'.length, -'.d.ts'.length) + '.ts'));
   }
   return map;
 }
