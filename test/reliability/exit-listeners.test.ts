@@ -25,7 +25,7 @@ describe("records logged in the application's 'exit' listeners", { concurrency: 
           const dir = mkdtempSync(join(tmpdir(), 'lf-exitl-'));
           try {
             const file = join(dir, 'out.log');
-            const run = await runChild(fixture, [kind, order, how, file, String(N)]);
+            const run = await runChild(fixture, [kind, order, how, file, String(N)], { bundle: kind !== 'worker' }); // the worker loads worker-handlers.ts: tsx
             assert.equal(run.code, 0, run.stderr);
             const sent = Number(run.stats.sent);
             const c = new SeqChecker(1);

@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { existsSync, readFileSync } from 'node:fs';
+import { bundleArgs, tsxArgs } from '../helpers/bundle.js';
 
 /** What one scenario proved: every record sent is delivered, reported dropped by policy, or lost. */
 export interface ScenarioResult {
@@ -134,16 +135,23 @@ export interface ChildRun {
 }
 
 /**
- * Run a fixture under tsx. `onLine` sees stdout lines as they arrive (to send
+ * Run a fixture under tsx (or bundled, see `bundle`). `onLine` sees stdout lines as they arrive (to send
  * a signal at the right moment). Bounded by `timeoutMs`.
  */
 export function runChild(
   fixture: string,
   args: string[],
-  opts: { nodeArgs?: string[]; timeoutMs?: number; onLine?: (line: string, child: ReturnType<typeof spawn>) => void; env?: NodeJS.ProcessEnv } = {},
+  opts: {
+    nodeArgs?: string[];
+    timeoutMs?: number;
+    onLine?: (line: string, child: ReturnType<typeof spawn>) => void;
+    env?: NodeJS.ProcessEnv;
+    /** Run the fixture as an esbuild bundle (test/helpers/bundle.ts) instead of through tsx: only when the child loads no TypeScript at run time. */
+    bundle?: boolean;
+  } = {},
 ): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', fixture, ...args], {
+    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...(opts.bundle ? bundleArgs(fixture) : tsxArgs(fixture)), ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: opts.env ?? process.env,
     });
