@@ -1,7 +1,7 @@
 import { getLogger } from '../api.js';
 import type { Logger } from '../logger.js';
 import { INFO, WARNING, ERROR } from '../levels.js';
-import { kw } from '../log-options.js';
+import { EventEmitter } from 'node:events';
 import { withContext, bindContext } from '../context.js';
 import { serializeRequest, serializeResponse, type HttpSerializerOptions } from '../internal/http-serialize.js';
 import { reportLoggingError } from '../internal/report.js';
@@ -32,13 +32,17 @@ export interface RequestLoggerOptions {
   logger?: Logger | string;
   /** Requests not logged (health checks): exact paths, RegExps over the path, or a predicate. */
   ignore?: readonly (string | RegExp)[] | ((req: HttpRequestLike) => boolean);
-  /** Header a request id is read from (and written back to the response). Default `x-request-id`; '' reads none. */
+  /** Header a request id is read from (and, with `setResponseHeader`, written back to the response). Default `x-request-id`; '' reads none. */
   requestIdHeader?: string;
-  /** Make the request id yourself (default: header, else `traceparent` trace id, else a UUID). */
+  /** Make the request id yourself (default: header, else `traceparent` trace id, else a new UUID-shaped id; see requestIdOf). */
   genReqId?: (req: HttpRequestLike) => string;
   /** Name of the request id field in the context and on records. Default `requestId`. */
   requestIdField?: string;
-  /** Echo the request id in a response header of the same name. Default true. */
+  /**
+   * Echo the request id in a response header of the same name. Default false
+   * (as pino-http): the header costs every response a few µs, most of it in
+   * the client that reads it.
+   */
   setResponseHeader?: boolean;
   /** Extra fields for the completion record, e.g. `(req, res) => ({ user: req.user?.id })`. A throw is reported, never raised. */
   customFields?: (req: HttpRequestLike, res: HttpResponseLike) => Record<string, unknown> | undefined;
@@ -55,6 +59,32 @@ export interface RequestLoggerOptions {
 
 const ERR = Symbol('logflume.requestError');
 const DONE = Symbol('logflume.requestLogged');
+const PENDING = Symbol('logflume.requestPending');
+
+/** One tracked request: what its completion record needs, kept on the response so no closure is made per request. */
+class Pending {
+  done = false;
+  constructor(
+    readonly rl: RequestLogger,
+    readonly req: HttpRequestLike,
+    readonly id: string,
+    readonly start: number,
+  ) {}
+}
+
+/** Shared 'finish' / 'close' listeners: EventEmitter calls them with the response as `this`. */
+function onFinish(this: HttpResponseLike): void {
+  settle(this, false);
+}
+function onClose(this: HttpResponseLike): void {
+  settle(this, this.writableEnded !== true);
+}
+function settle(res: HttpResponseLike, aborted: boolean): void {
+  const p = (res as unknown as Record<symbol, Pending | undefined>)[PENDING];
+  if (p === undefined || p.done) return;
+  p.done = true;
+  p.rl.logCompletion(p.req, res, p.id, performance.now() - p.start, aborted);
+}
 
 /**
  * One record per HTTP request, written when the response finishes (or the
@@ -69,6 +99,9 @@ const DONE = Symbol('logflume.requestLogged');
  * connect, `wrap(listener)` for node:http, `fastifyPlugin()` for Fastify
  * (with FastifyLogger as its `loggerInstance`). None of them imports a
  * framework.
+ *
+ * Per request it allocates the id, one small tracking object, the context
+ * fields and the record; the options are read once, here in the constructor.
  */
 export class RequestLogger {
   /** The logger written to. */
@@ -76,11 +109,24 @@ export class RequestLogger {
   readonly options: Readonly<RequestLoggerOptions>;
   readonly #ignore: ((req: HttpRequestLike) => boolean) | null;
   readonly #idField: string;
+  readonly #idHeader: string;
+  /** The response header the id is echoed in, or null (the default: `setResponseHeader` is off). */
+  readonly #echoHeader: string | null;
+  readonly #context: boolean;
+  readonly #genReqId: ((req: HttpRequestLike) => string) | undefined;
+  readonly #customFields: RequestLoggerOptions['customFields'];
+  readonly #serializers: HttpSerializerOptions | undefined;
 
   constructor(options: RequestLoggerOptions = {}) {
     this.options = { ...options };
     this.logger = typeof options.logger === 'string' ? getLogger(options.logger) : (options.logger ?? getLogger('http'));
     this.#idField = options.requestIdField ?? 'requestId';
+    this.#idHeader = options.requestIdHeader ?? 'x-request-id';
+    this.#echoHeader = options.setResponseHeader === true && this.#idHeader !== '' ? this.#idHeader : null;
+    this.#context = options.context !== false;
+    this.#genReqId = options.genReqId;
+    this.#customFields = options.customFields;
+    this.#serializers = options.serializers;
     const ig = options.ignore;
     if (typeof ig === 'function') this.#ignore = ig;
     else if (ig !== undefined && ig.length > 0) {
@@ -97,12 +143,14 @@ export class RequestLogger {
 
   /** The id for `req` (see `genReqId`). Never throws. */
   requestId(req: HttpRequestLike): string {
-    try {
-      if (this.options.genReqId) return String(this.options.genReqId(req));
-    } catch (e) {
-      reportLoggingError(e, null, 'RequestLogger.genReqId');
+    if (this.#genReqId !== undefined) {
+      try {
+        return String(this.#genReqId(req));
+      } catch (e) {
+        reportLoggingError(e, null, 'RequestLogger.genReqId');
+      }
     }
-    return requestIdOf(req, this.options.requestIdHeader ?? 'x-request-id');
+    return requestIdOf(req, this.#idHeader);
   }
 
   /** Whether `req` is left unlogged (the `ignore` option). */
@@ -127,33 +175,52 @@ export class RequestLogger {
   }
 
   /**
-   * Start tracking one request: set the id header, arrange the completion
-   * record, and run `next` in a context scope with the request id. `next`'s
-   * result is returned.
+   * Start tracking one request: set the id header (with `setResponseHeader:
+   * true`), arrange the completion record, and run `next` in a context scope
+   * with the request id (unless `context: false`). `next`'s result is
+   * returned.
    */
   track<R>(req: HttpRequestLike, res: HttpResponseLike, next: () => R, id?: string): R {
     const rid = id ?? this.requestId(req);
-    if (this.options.setResponseHeader !== false && this.options.requestIdHeader !== '') {
+    if (this.#echoHeader !== null) {
       try {
-        if (!res.headersSent) res.setHeader(this.options.requestIdHeader ?? 'x-request-id', rid);
+        if (!res.headersSent) res.setHeader(this.#echoHeader, rid);
       } catch {
         // a response that refuses headers still gets logged
       }
     }
-    if (!this.isIgnored(req)) {
-      const start = performance.now();
-      const done = (aborted: boolean): void => {
-        if ((res as unknown as Record<symbol, unknown>)[DONE] === true) return;
-        (res as unknown as Record<symbol, unknown>)[DONE] = true;
-        this.logCompletion(req, res, rid, performance.now() - start, aborted);
-      };
-      res.once('finish', () => done(false));
-      res.once('close', () => done(res.writableEnded !== true));
-    }
-    return this.options.context === false ? next() : withContext({ [this.#idField]: rid }, next);
+    if (this.#ignore === null || !this.isIgnored(req)) this.#watch(req, res, rid);
+    if (!this.#context) return next();
+    const fields: Record<string, unknown> = {};
+    fields[this.#idField] = rid;
+    return withContext(fields, next);
   }
 
-  /** Write the completion record for one request. Never throws. */
+  /** Arrange the completion record on the response's 'finish' (or 'close', for an aborted request). */
+  #watch(req: HttpRequestLike, res: HttpResponseLike, rid: string): void {
+    try {
+      const slots = res as unknown as Record<symbol, unknown>;
+      if (slots[DONE] === true) return;
+      slots[DONE] = true;
+      slots[PENDING] = new Pending(this, req, rid, performance.now());
+      if (res instanceof EventEmitter) {
+        res.on('finish', onFinish);
+        res.on('close', onClose);
+      } else {
+        // a response-like that is not an EventEmitter may not pass itself as `this`
+        res.once('finish', () => settle(res, false));
+        res.once('close', () => settle(res, res.writableEnded !== true));
+      }
+    } catch (e) {
+      reportLoggingError(e, null, 'RequestLogger');
+    }
+  }
+
+  /**
+   * Write the completion record for one request. Never throws. The message is
+   * built here (no %-arguments) and the record goes straight to the logger's
+   * `_log`, as Python's `Logger.info` does after its level check.
+   */
   logCompletion(req: HttpRequestLike, res: HttpResponseLike, requestId: string, ms: number, aborted = false): void {
     try {
       const err = (res as unknown as Record<symbol, unknown>)[ERR] ?? (req as unknown as Record<symbol, unknown>)[ERR];
@@ -161,23 +228,21 @@ export class RequestLogger {
       const level = aborted && err === undefined ? WARNING : this.levelFor(status, err);
       if (!this.logger.isEnabledFor(level)) return;
       const responseTime = Math.round(ms * 1000) / 1000;
-      const fields: Record<string, unknown> = {
-        [this.#idField]: requestId,
-        req: serializeRequest(req, this.options.serializers),
-        res: serializeResponse(res, this.options.serializers),
-        responseTime,
-      };
-      if (this.options.customFields) {
+      const fields: Record<string, unknown> = {};
+      fields[this.#idField] = requestId;
+      fields.req = serializeRequest(req, this.#serializers);
+      fields.res = serializeResponse(res, this.#serializers);
+      fields.responseTime = responseTime;
+      if (this.#customFields !== undefined) {
         try {
-          Object.assign(fields, this.options.customFields(req, res));
+          Object.assign(fields, this.#customFields(req, res));
         } catch (e) {
           reportLoggingError(e, null, 'RequestLogger.customFields');
         }
       }
-      const url = (req as { originalUrl?: unknown }).originalUrl ?? req.url;
-      const opts = err === undefined ? kw({ extra: fields }) : kw({ extra: fields, exc_info: err });
-      if (aborted) this.logger.log(level, '%s %s aborted after %s ms', req.method, url, responseTime, opts);
-      else this.logger.log(level, '%s %s -> %d (%s ms)', req.method, url, status, responseTime, opts);
+      const url = String((req as { originalUrl?: unknown }).originalUrl ?? req.url);
+      const msg = aborted ? `${String(req.method)} ${url} aborted after ${responseTime} ms` : `${String(req.method)} ${url} -> ${status} (${responseTime} ms)`;
+      this.logger._log(level, msg, [], err === undefined ? { extra: fields } : { extra: fields, exc_info: err }, this.logCompletion);
     } catch (e) {
       reportLoggingError(e, null, 'RequestLogger');
     }
@@ -189,7 +254,7 @@ export class RequestLogger {
     return (req: HttpRequestLike, res: HttpResponseLike, next: (err?: unknown) => void) => {
       // body parsers read the stream after this returns: emit its events in the request's scope
       this.track(req, res, () => {
-        if (this.options.context !== false) bindStream(req);
+        if (this.#context) bindStream(req);
         next();
       });
     };
@@ -222,7 +287,7 @@ export class RequestLogger {
       };
       try {
         const r = this.track(req, res, () => {
-          if (this.options.context !== false) bindStream(req);
+          if (this.#context) bindStream(req);
           return handler(req, res);
         });
         if (r !== null && typeof r === 'object' && typeof (r as Promise<unknown>).then === 'function') (r as Promise<unknown>).then(undefined, fail);

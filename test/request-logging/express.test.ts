@@ -16,7 +16,7 @@ describe('RequestLogger with a real Express 5 server', () => {
   let server: Server;
   let base = '';
   before(async () => {
-    const rl = new RequestLogger({ logger: http.logger, ignore: ['/health'], customFields: (req) => ({ tenant: req.headers['x-tenant'] }) });
+    const rl = new RequestLogger({ logger: http.logger, ignore: ['/health'], setResponseHeader: true, customFields: (req) => ({ tenant: req.headers['x-tenant'] }) });
     const e = express();
     e.use(rl.middleware());
     e.use(express.json());
@@ -46,7 +46,7 @@ describe('RequestLogger with a real Express 5 server', () => {
   test('RequestLogger.middleware() – one INFO record per request with status, duration, route, small req/res; the id reaches handler logs', async () => {
     const res = await fetch(`${base}/users/7?x=1`, { headers: { 'x-request-id': 'abc-123', authorization: 'Bearer secret', 'x-tenant': 't1' } });
     assert.equal(res.status, 200);
-    assert.equal(res.headers.get('x-request-id'), 'abc-123');
+    assert.equal(res.headers.get('x-request-id'), 'abc-123', 'setResponseHeader: true echoes the id');
     await waitFor(() => http.records().length === 1);
     const [r] = http.records();
     assert.equal(r!.level, 'INFO');

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { RequestLogger } from '../../src/http/index.js';
+import { newRequestId } from '../../src/http/request-id.js';
 import { isolateLogging } from '../helpers/capture.js';
 import { jsonLogger, waitFor } from './_util.js';
 
@@ -81,4 +82,90 @@ test('RequestLogger.wrap() – a client that goes away mid-response is logged as
     await srv.close();
   }
   assert.equal(h.records().length, 1);
+});
+
+test('RequestLogger – the id header is echoed only with setResponseHeader: true; a generated id is UUID-shaped and new per request', async () => {
+  const h = jsonLogger('http.echo');
+  const plain = new RequestLogger({ logger: h.logger });
+  const echo = new RequestLogger({ logger: h.logger, setResponseHeader: true });
+  const none = new RequestLogger({ logger: h.logger, setResponseHeader: true, requestIdHeader: '' });
+  const srv = await serve((req, res) => {
+    const rl = req.url === '/echo' ? echo : req.url === '/none' ? none : plain;
+    rl.wrap((_q: http.IncomingMessage, r: http.ServerResponse) => void r.end('ok'))(req, res);
+  });
+  try {
+    const a = await fetch(`${srv.base}/plain`, { headers: { 'x-request-id': 'given-1' } });
+    const b = await fetch(`${srv.base}/echo`, { headers: { 'x-request-id': 'given-2' } });
+    const c = await fetch(`${srv.base}/echo`);
+    const d = await fetch(`${srv.base}/none`, { headers: { 'x-request-id': 'given-4' } });
+    for (const r of [a, b, c, d]) await r.arrayBuffer();
+    assert.equal(a.headers.get('x-request-id'), null, 'off by default (as pino-http)');
+    assert.equal(b.headers.get('x-request-id'), 'given-2');
+    await waitFor(() => h.records().length === 4);
+    const ids = h.records().map((r) => r.requestId as string);
+    assert.equal(ids[0], 'given-1', 'the incoming header is still the id');
+    assert.match(ids[2]!, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.equal(c.headers.get('x-request-id'), ids[2], 'a generated id is echoed too');
+    assert.notEqual(ids[3], 'given-4', "requestIdHeader: '' reads no header");
+    assert.equal(d.headers.get('x-request-id'), null, "requestIdHeader: '' writes no header");
+  } finally {
+    await srv.close();
+  }
+});
+
+test('newRequestId() – v4-shaped, distinct over many calls, a counter in the last digits under one random prefix', () => {
+  const ids = Array.from({ length: 5000 }, () => newRequestId());
+  assert.equal(new Set(ids).size, ids.length);
+  for (const id of ids) assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  const [x, y] = [ids[100]!, ids[101]!];
+  if (x.slice(0, 30) === y.slice(0, 30)) assert.equal(parseInt(y.slice(30), 16), parseInt(x.slice(30), 16) + 1);
+});
+
+test('RequestLogger – the message is built from the URL as it is (no %-formatting of a path with % in it); context: false still records the id', async () => {
+  const h = jsonLogger('http.msg');
+  const app = jsonLogger('app.msg');
+  const rl = new RequestLogger({ logger: h.logger, context: false });
+  const srv = await serve(
+    rl.wrap((_req: http.IncomingMessage, res: http.ServerResponse) => {
+      app.logger.info('inside');
+      res.end('ok');
+    }),
+  );
+  try {
+    await (await fetch(`${srv.base}/100%25/%s/%d`, { headers: { 'x-request-id': 'p-1' } })).arrayBuffer();
+    await waitFor(() => h.records().length === 1);
+    const [r] = h.records();
+    assert.match(r!.msg, /^GET \/100%25\/%s\/%d -> 200 \([\d.]+ ms\)$/);
+    assert.equal(r!.requestId, 'p-1');
+    assert.equal(app.records()[0]!.requestId, undefined, 'no context scope with context: false');
+  } finally {
+    await srv.close();
+  }
+});
+
+test('RequestLogger.track() – a response-like that is not an EventEmitter (listeners called without `this`) is still logged once; nothing is thrown', () => {
+  const h = jsonLogger('http.duck');
+  const rl = new RequestLogger({ logger: h.logger, setResponseHeader: true });
+  const listeners: Record<string, (() => void)[]> = { finish: [], close: [] };
+  const headers: Record<string, unknown> = {};
+  const res = {
+    statusCode: 201,
+    writableEnded: true,
+    setHeader: (k: string, v: string) => void (headers[k] = v),
+    getHeaders: () => ({ ...headers }),
+    getHeader: (k: string) => headers[k],
+    end: () => undefined,
+    once(event: 'finish' | 'close', fn: () => void) {
+      listeners[event]!.push(fn);
+    },
+  };
+  const req = { method: 'PUT', url: '/duck', headers: { 'x-request-id': 'duck-1' } };
+  const out = rl.track(req, res, () => 'handled');
+  assert.equal(out, 'handled');
+  assert.equal(headers['x-request-id'], 'duck-1');
+  for (const fn of [...listeners.finish!, ...listeners.close!]) fn.call(undefined);
+  const recs = h.records();
+  assert.equal(recs.length, 1);
+  assert.match(recs[0]!.msg, /^PUT \/duck -> 201 \([\d.]+ ms\)$/);
+  assert.equal(recs[0]!.requestId, 'duck-1');
 });
