@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { bundleArgs } from './helpers/bundle.js';
 
 const fixture = join(import.meta.dirname, 'fixtures', 'exit-child.ts');
 const N = 2000;
@@ -14,10 +15,10 @@ function count(file: string, expected: number): void {
   lines.forEach((l, i) => assert.equal(l, `record ${i}`));
 }
 
-/** Run the fixture to its end (async, so the file's children run side by side). */
+/** Run the fixture (bundled: it loads no TypeScript at run time) to its end (async, so the file's children run side by side). */
 function runChild(args: string[]): Promise<{ status: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fixture, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [...bundleArgs(fixture), ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d));
     child.on('close', (status) => resolve({ status, stderr }));
@@ -45,7 +46,7 @@ describe('exit – nothing accepted is lost', { concurrency: 3 }, () => {
     for (const sig of ['SIGTERM', 'SIGINT'] as const) {
       test(`FileHandler(buffered=${buffered}) – ${sig} with flushOnSignals()`, async () => {
         const file = join(mkdtempSync(join(tmpdir(), 'logflume-exit-')), 'out.log');
-        const child = spawn(process.execPath, ['--import', 'tsx', fixture, file, sig.toLowerCase(), buffered, String(N)], { stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, [...bundleArgs(fixture), file, sig.toLowerCase(), buffered, String(N)], { stdio: ['ignore', 'pipe', 'pipe'] });
         await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
         child.kill(sig);
         const [code, signal] = await new Promise<[number | null, string | null]>((r) => child.once('exit', (c, s) => r([c, s])));
