@@ -276,25 +276,29 @@ export class RequestLogger {
    */
   wrap(handler: (req: any, res: any) => unknown): (req: any, res: any) => void {
     return (req: HttpRequestLike, res: HttpResponseLike) => {
-      const fail = (e: unknown): void => {
-        this.recordError(res, e);
-        try {
-          if (!res.headersSent) res.statusCode = 500;
-          if (!res.writableEnded) res.end();
-        } catch {
-          // the socket is gone; the close event logs the request
-        }
-      };
       try {
-        const r = this.track(req, res, () => {
-          if (this.#context) bindStream(req);
-          return handler(req, res);
-        });
-        if (r !== null && typeof r === 'object' && typeof (r as Promise<unknown>).then === 'function') (r as Promise<unknown>).then(undefined, fail);
+        const r = this.#context
+          ? this.track(req, res, () => {
+              bindStream(req);
+              return handler(req, res);
+            })
+          : (this.track(req, res, returnUndefined), handler(req, res));
+        if (r !== null && typeof r === 'object' && typeof (r as Promise<unknown>).then === 'function') (r as Promise<unknown>).then(undefined, (e: unknown) => this.#fail(res, e));
       } catch (e) {
-        fail(e);
+        this.#fail(res, e);
       }
     };
+  }
+
+  /** A handler of wrap() failed: record the error and answer 500 if nothing was sent. */
+  #fail(res: HttpResponseLike, e: unknown): void {
+    this.recordError(res, e);
+    try {
+      if (!res.headersSent) res.statusCode = 500;
+      if (!res.writableEnded) res.end();
+    } catch {
+      // the socket is gone; the close event logs the request
+    }
   }
 
   /**
@@ -340,6 +344,8 @@ export interface FastifyLike {
 }
 /** A Fastify plugin function. */
 export type FastifyPluginLike = (app: FastifyLike, opts: unknown, done: (err?: Error) => void) => void;
+
+const returnUndefined = (): undefined => undefined;
 
 /** Run the request stream's listeners (body parsers) in the current context scope. */
 function bindStream(req: HttpRequestLike): void {
