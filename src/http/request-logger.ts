@@ -252,9 +252,13 @@ export class RequestLogger {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any framework's request/response types must fit
   middleware(): (req: any, res: any, next: (err?: any) => void) => void {
     return (req: HttpRequestLike, res: HttpResponseLike, next: (err?: unknown) => void) => {
+      if (!this.#context) {
+        this.track(req, res, returnUndefined);
+        return next();
+      }
       // body parsers read the stream after this returns: emit its events in the request's scope
       this.track(req, res, () => {
-        if (this.#context) bindStream(req);
+        bindStream(req);
         next();
       });
     };

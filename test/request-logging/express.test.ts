@@ -128,5 +128,31 @@ describe('RequestLogger with a real Express 5 server', () => {
       await new Promise((r) => s.close(r));
     }
   });
+  test('RequestLogger.middleware() with context: false – the request is logged with its id, handlers run outside any scope', async () => {
+    const e = express();
+    const h = jsonLogger('http.express.nocontext');
+    const a = jsonLogger('app.express.nocontext');
+    e.use(new RequestLogger({ logger: h.logger, context: false }).middleware());
+    e.use(express.json());
+    e.post('/in', (q, r) => {
+      a.logger.info('got %s', q.body.k);
+      r.status(202).json({ ok: true });
+    });
+    const s = e.listen(0, '127.0.0.1');
+    await new Promise((r) => s.once('listening', r));
+    try {
+      const res = await fetch(`http://127.0.0.1:${(s.address() as AddressInfo).port}/in`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'nc-1' }, body: '{"k":"v"}' });
+      assert.equal(res.status, 202);
+      await res.arrayBuffer();
+      await waitFor(() => h.records().length === 1);
+      const [r] = h.records();
+      assert.deepEqual([r!.level, r!.requestId, r!.res.statusCode, r!.req.url], ['INFO', 'nc-1', 202, '/in']);
+      assert.equal(a.records()[0]!.msg, 'got v');
+      assert.equal(a.records()[0]!.requestId, undefined);
+    } finally {
+      s.closeAllConnections();
+      await new Promise((r) => s.close(r));
+    }
+  });
 });
 
