@@ -55,6 +55,8 @@ export class SyslogStreamSender {
   #seq = 0;
   #backlog: Pending[] = [];
   #inFlight = 0;
+  /** What #inFlight counts, for abandon(). */
+  readonly #written = new Set<Pending>();
   #closed = false;
   #refd = true;
   /** Called whenever the sender may have become idle. */
@@ -178,11 +180,17 @@ export class SyslogStreamSender {
   #write(p: Pending): void {
     this.#sock!.write(p.data, (err) => {
       this.#inFlight--;
-      // a write the dying socket refused is replayed on the next connection
-      if (err && !this.#closed) this.#requeue(p);
+      this.#written.delete(p);
+      // a write the dying socket refused is replayed on the next connection; its callback may
+      // run after the socket's 'close' (which saw no backlog then), so a reconnect is due here too
+      if (err && !this.#closed) {
+        this.#requeue(p);
+        if (!this.#sock) this.#scheduleReconnect();
+      }
       this.#settle();
     });
     this.#inFlight++; // only once write() accepted it
+    this.#written.add(p);
   }
 
   #drain(): void {
@@ -205,6 +213,28 @@ export class SyslogStreamSender {
   #settle(): void {
     this.#hold(this.#inFlight > 0 || this.#backlog.length > 0);
     this.onSettle();
+  }
+
+  /**
+   * Give up at once (shutdown()'s deadline): the socket is destroyed and what it held comes
+   * back, written-but-unconfirmed records first (`inFlight`), then the backlog, in order.
+   */
+  abandon(): { records: (LogRecord | null)[]; inFlight: number } {
+    this.#closed = true;
+    if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    this.#retryTimer = null;
+    const written = [...this.#written].sort((a, b) => a.seq - b.seq);
+    const records = written.concat(this.#backlog).map((p) => p.record);
+    this.#written.clear();
+    this.#backlog = [];
+    this.#inFlight = 0;
+    const s = this.#sock;
+    this.#sock = null;
+    this.#connected = false;
+    this.#connecting = false;
+    s?.destroy();
+    this.onSettle();
+    return { records, inFlight: written.length };
   }
 
   /** Stop: drop (and return the count of) what is still queued, end the connection. */

@@ -6,6 +6,7 @@ import { Handler } from '../handler.js';
 import { ConfigError } from '../errors.js';
 import { NOTSET } from '../levels.js';
 import type { LogRecord } from '../log-record.js';
+import type { Abandoned } from '../internal/deadline.js';
 import * as C from './sys-log-handler.constants.js';
 import { UnixDgramSender, loadUnixDgram } from './unix-dgram-sender.js';
 import { Waiters } from '../internal/waiters.js';
@@ -437,6 +438,25 @@ export class SysLogHandler extends Handler {
     if (this.#unixDgram) await this.#unixDgram.flush();
     if (this.#idle()) return;
     return this.#waiters.wait();
+  }
+
+  /** Records given up by `abandon()` (shutdown()'s deadline). */
+  abandonedCount = 0;
+
+  /**
+   * Give up at once (shutdown()'s deadline): sockets are closed and the records not yet
+   * delivered come back in order (stream records written but unconfirmed first: `inFlight`),
+   * counted in `abandonedCount`. A close() that follows does not wait.
+   */
+  abandon(_reason?: Error): Abandoned {
+    const fromStream = this.#stream?.abandon() ?? { records: [], inFlight: 0 };
+    const queued = this.#pending.map((p) => p.record);
+    this.#pending = [];
+    this.#inFlight = 0;
+    const records = fromStream.records.concat(queued).filter((r): r is LogRecord => r !== null);
+    this.abandonedCount += records.length;
+    this.#settle();
+    return { records, inFlight: fromStream.inFlight };
   }
 
   /** Flush, then close the socket; records still queued are dropped and reported. */
