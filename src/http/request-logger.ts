@@ -60,6 +60,8 @@ export interface RequestLoggerOptions {
 const ERR = Symbol('logflume.requestError');
 const DONE = Symbol('logflume.requestLogged');
 const PENDING = Symbol('logflume.requestPending');
+const DONE_MSG = '%s %s -> %d (%s ms)';
+const ABORTED = '%s %s aborted after %s ms';
 
 /** One tracked request: what its completion record needs, kept on the response so no closure is made per request. */
 class Pending {
@@ -217,9 +219,9 @@ export class RequestLogger {
   }
 
   /**
-   * Write the completion record for one request. Never throws. The message is
-   * built here (no %-arguments) and the record goes straight to the logger's
-   * `_log`, as Python's `Logger.info` does after its level check.
+   * Write the completion record for one request. Never throws. The record
+   * goes straight to the logger's `_log`, as Python's `Logger.info` does after
+   * its level check.
    */
   logCompletion(req: HttpRequestLike, res: HttpResponseLike, requestId: string, ms: number, aborted = false): void {
     try {
@@ -240,9 +242,11 @@ export class RequestLogger {
           reportLoggingError(e, null, 'RequestLogger.customFields');
         }
       }
-      const url = String((req as { originalUrl?: unknown }).originalUrl ?? req.url);
-      const msg = aborted ? `${String(req.method)} ${url} aborted after ${responseTime} ms` : `${String(req.method)} ${url} -> ${status} (${responseTime} ms)`;
-      this.logger._log(level, msg, [], err === undefined ? { extra: fields } : { extra: fields, exc_info: err }, this.logCompletion);
+      const url = (req as { originalUrl?: unknown }).originalUrl ?? req.url;
+      const opts = err === undefined ? { extra: fields } : { extra: fields, exc_info: err };
+      // two fixed templates: handlers and formatters cache them, and records group by msg as in Python
+      if (aborted) this.logger._log(level, ABORTED, [req.method, url, responseTime], opts, this.logCompletion);
+      else this.logger._log(level, DONE_MSG, [req.method, url, status, responseTime], opts, this.logCompletion);
     } catch (e) {
       reportLoggingError(e, null, 'RequestLogger');
     }

@@ -4,7 +4,8 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { RequestLogger } from '../../src/http/index.js';
 import { newRequestId } from '../../src/http/request-id.js';
-import { isolateLogging } from '../helpers/capture.js';
+import { isolateLogging, MemoryStream } from '../helpers/capture.js';
+import { StreamHandler, Formatter } from '../../src/index.js';
 import { jsonLogger, waitFor } from './_util.js';
 
 isolateLogging();
@@ -121,9 +122,13 @@ test('newRequestId() – v4-shaped, distinct over many calls, a counter in the l
   if (x.slice(0, 30) === y.slice(0, 30)) assert.equal(parseInt(y.slice(30), 16), parseInt(x.slice(30), 16) + 1);
 });
 
-test('RequestLogger – the message is built from the URL as it is (no %-formatting of a path with % in it); context: false still records the id', async () => {
+test('RequestLogger – a fixed message template with the URL as an argument (a path with % in it is kept as is); context: false still records the id', async () => {
   const h = jsonLogger('http.msg');
   const app = jsonLogger('app.msg');
+  const raw = new MemoryStream();
+  const rawHandler = new StreamHandler(raw);
+  rawHandler.setFormatter(new Formatter('%(msg)s|%(message)s'));
+  h.logger.addHandler(rawHandler);
   const rl = new RequestLogger({ logger: h.logger, context: false });
   const srv = await serve(
     rl.wrap((_req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -136,6 +141,7 @@ test('RequestLogger – the message is built from the URL as it is (no %-formatt
     await waitFor(() => h.records().length === 1);
     const [r] = h.records();
     assert.match(r!.msg, /^GET \/100%25\/%s\/%d -> 200 \([\d.]+ ms\)$/);
+    assert.match(raw.lines[0]!, /^%s %s -> %d \(%s ms\)\|GET \/100%25/, 'the record keeps the fixed template, so records group by msg');
     assert.equal(r!.requestId, 'p-1');
     assert.equal(app.records()[0]!.requestId, undefined, 'no context scope with context: false');
   } finally {
