@@ -7,6 +7,7 @@ import { NOTSET, type Level } from '../levels.js';
 import type { LogRecord } from '../log-record.js';
 import { callerInfo } from '../internal/caller.js';
 import { Waiters } from '../internal/waiters.js';
+import type { Abandoned } from '../internal/deadline.js';
 import { toOtelLog, type OtelLog } from './otel-record.js';
 import { encodeLogsJson, encodeLogsProtobuf } from './otlp.encode.js';
 import { resolveOTLPSettings, type OTLPHandlerOptions, type OTLPSettings } from './otlp-handler.config.js';
@@ -83,7 +84,11 @@ export class OTLPHandler extends Handler {
   lastRetryDelay = 0;
 
   #queue: OtelLog[] = [];
+  /** The records behind #queue, index for index (for abandon()). */
+  #queueRecords: LogRecord[] = [];
   #inflight = 0;
+  /** The records behind the batch in flight. */
+  #inflightRecords: LogRecord[] = [];
   #timer: NodeJS.Timeout | null = null;
   #request: http.ClientRequest | null = null;
   #retryTimer: NodeJS.Timeout | null = null;
@@ -138,9 +143,11 @@ export class OTLPHandler extends Handler {
         return;
       }
       this.#queue.shift();
+      this.#queueRecords.shift();
       this.handleError(null, new LoggingError(`OTLPHandler: backlog full (maxQueueSize ${s.maxQueueSize}): oldest record dropped (overflow 'drop-oldest'); ${this.dropped} dropped so far`, 'ERR_LOGFLUME_DROPPED'));
     }
     this.#queue.push(log);
+    this.#queueRecords.push(record);
     if (this.#inflight !== 0) return;
     if (this.#queue.length >= s.maxExportBatchSize) this.#pump();
     else if (this.#timer === null) {
@@ -170,9 +177,11 @@ export class OTLPHandler extends Handler {
       return;
     }
     const batch = this.#queue.splice(0, this.settings.maxExportBatchSize);
+    this.#inflightRecords = this.#queueRecords.splice(0, batch.length);
     this.#inflight = batch.length;
     void this.#sendBatch(batch).finally(() => {
       this.#inflight = 0;
+      this.#inflightRecords = [];
       // a full batch, a waiting flush or a closing handler goes at once; a partial one waits for its timer
       if (this.#queue.length >= this.settings.maxExportBatchSize || this.#waiters.size > 0 || this._closed) this.#pump();
       else if (this.#queue.length > 0) {
@@ -280,6 +289,29 @@ export class OTLPHandler extends Handler {
     if (this.#queue.length > 0) this.#pump();
   }
 
+  /**
+   * Give up at once (shutdown()'s deadline): the request in flight is aborted, retries stop,
+   * and the records not confirmed by the collector come back in order (the batch in flight
+   * first: `inFlight`, the collector may have it), counted in `dropped`.
+   */
+  abandon(_reason?: Error): Abandoned {
+    const inflight = this.#inflightRecords;
+    const records = inflight.concat(this.#queueRecords);
+    this.#abandon = true;
+    this.dropped += this.#queue.length; // the batch in flight is counted by #sendBatch when its request fails
+    this.#queue = [];
+    this.#queueRecords = [];
+    this.#inflightRecords = [];
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+    if (this.#retryTimer !== null) clearTimeout(this.#retryTimer);
+    this.#retryWake?.();
+    this.#request?.destroy(new ExportError('abandoned at the shutdown deadline', false));
+    this.#agent.destroy();
+    if (this.#inflight === 0) this.#waiters.release(); // else the aborted batch's end releases them
+    return { records, inFlight: inflight.length };
+  }
+
   /** Send the backlog (within `closeTimeout`), then drop and count what is left, and release the connection. */
   override async close(): Promise<void> {
     if (this._closed) return;
@@ -294,6 +326,7 @@ export class OTLPHandler extends Handler {
       this.#abandon = true;
       const left = this.#queue.length;
       this.#queue = [];
+      this.#queueRecords = [];
       this.dropped += left;
       if (this.#retryTimer !== null) clearTimeout(this.#retryTimer);
       this.#retryWake?.();
