@@ -9,13 +9,14 @@ import { spawn } from 'node:child_process';
 import { openSync, closeSync, readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { bundleArgs } from './helpers/bundle.js';
 
 const child = join(import.meta.dirname, 'fixtures', 'stdio-child.ts');
 
 async function run(target: 'pipe' | 'file', mode: string, scenario: string, n: number): Promise<{ code: number | null; signal: string | null; out: string }> {
   const file = join(mkdtempSync(join(tmpdir(), 'logflume-stdio-')), 'out.log');
   const fd = target === 'file' ? openSync(file, 'w') : null;
-  const p = spawn(process.execPath, ['--import', 'tsx', child, mode, scenario, String(n)], { stdio: ['ignore', fd ?? 'pipe', 'pipe'] });
+  const p = spawn(process.execPath, [...bundleArgs(child), mode, scenario, String(n)], { stdio: ['ignore', fd ?? 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   p.stdout?.on('data', (d: Buffer) => (out += d));

@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
+import { bundleArgs } from './helpers/bundle.js';
 import {
   compileStrftime,
   gmtime,
@@ -98,7 +99,7 @@ function run(cmd: string, args: string[], input: string, env: NodeJS.ProcessEnv)
 }
 
 function ours(tz: string | null, req: Request, extraEnv: Record<string, string> = {}): Answer {
-  return JSON.parse(run(process.execPath, ['--import', 'tsx', FIXTURE], JSON.stringify(req), envFor(tz, extraEnv))) as Answer;
+  return JSON.parse(run(process.execPath, [...bundleArgs(FIXTURE)], JSON.stringify(req), envFor(tz, extraEnv))) as Answer;
 }
 
 function python(tz: string | null, req: Request): Answer {

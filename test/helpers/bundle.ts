@@ -5,8 +5,10 @@
 // Only for fixtures whose children load no TypeScript at run time (no
 // WorkerQueueListener worker, no dictConfig ext:// of a .ts module): those keep
 // `tsxArgs`. The bundle keeps the modules' order of evaluation (dynamic imports
-// stay lazy); everything is one file, so caller information (findCaller) sees
-// one file — fixtures that assert on it must keep `tsxArgs` too.
+// stay lazy) and, with keepNames, the class names reports print (esbuild would
+// otherwise rename some, e.g. FileHandler to _FileHandler). Everything is one
+// file, so caller information (findCaller) sees one file: fixtures that assert
+// on it must keep `tsxArgs` too.
 import { buildSync } from 'esbuild';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -31,7 +33,7 @@ export function bundleArgs(fixture: string): string[] {
       process.once('exit', () => rmSync(d, { recursive: true, force: true }));
     }
     out = join(dir, `${built.size}-${basename(fixture).replace(/\.ts$/, '')}.mjs`);
-    buildSync({ entryPoints: [fixture], outfile: out, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'warning' });
+    buildSync({ entryPoints: [fixture], outfile: out, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', keepNames: true, logLevel: 'warning' });
     built.set(fixture, out);
   }
   return [out];

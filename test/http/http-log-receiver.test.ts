@@ -7,6 +7,7 @@ import { HTTPHandler } from '../../src/handlers/http-handler.js';
 import { HTTPLogReceiver } from '../../src/handlers/http-log-receiver.js';
 import { parsePyLiteral } from '../../src/handlers/http-log-receiver.form.js';
 import { isolateLogging, captureStderr } from '../helpers/capture.js';
+import { bundleArgs } from '../helpers/bundle.js';
 
 isolateLogging();
 
@@ -187,7 +188,7 @@ test('logflume serve --http 0 – CPython HTTPHandler POST and logflume JSON bat
   const dir = mkdtempSync(join(tmpdir(), 'logflume-http-serve-'));
   const credFile = join(dir, 'cred');
   writeFileSync(credFile, 'svc:s3cret\n');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli.ts'), 'serve', '--http', '0', '--http-credentials-file', credFile], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...bundleArgs(join(root, 'src/cli.ts')), 'serve', '--http', '0', '--http-credentials-file', credFile], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout!.setEncoding('utf8').on('data', (s: string) => (out += s));

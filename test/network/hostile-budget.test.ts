@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { SocketHandler } from '../../src/handlers/socket-handler.js';
 import { rec, waitFor } from './_util.js';
+import { bundleArgs } from '../helpers/bundle.js';
 
 const root = join(import.meta.dirname, '../..');
 const cli = join(root, 'src/cli.ts');
@@ -28,7 +29,7 @@ let good: SocketHandler;
 const figures: string[] = [];
 
 before(async () => {
-  child = spawn(process.execPath, ['--import', 'tsx', cli, 'serve', '--tcp', '0', '--max-frame-size', String(2 << 20)], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  child = spawn(process.execPath, [...bundleArgs(cli), 'serve', '--tcp', '0', '--max-frame-size', String(2 << 20)], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   const utf8 = new StringDecoder('utf8');
   child.stdout!.on('data', (b: Buffer) => {
     out += b.length;

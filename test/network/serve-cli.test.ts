@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SocketHandler } from '../../src/handlers/socket-handler.js';
 import { rec, waitFor } from './_util.js';
+import { bundleArgs } from '../helpers/bundle.js';
 
 const root = join(import.meta.dirname, '../..');
 const cli = join(root, 'src/cli.ts');
@@ -30,7 +31,7 @@ interface Served {
 }
 
 async function serve(args: string[]): Promise<Served> {
-  const child = spawn(process.execPath, ['--import', 'tsx', cli, 'serve', '--tcp', '0', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...bundleArgs(cli), 'serve', '--tcp', '0', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout!.setEncoding('utf8').on('data', (s: string) => (out += s));
@@ -52,13 +53,13 @@ async function serve(args: string[]): Promise<Served> {
 }
 
 test('logflume serve --help – documents every option', () => {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', cli, 'serve', '--help'], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [...bundleArgs(cli), 'serve', '--help'], { cwd: root, encoding: 'utf8' });
   assert.equal(r.status, 0);
   for (const opt of ['--tcp', '--udp', '--unix', '--host', '--config', '--logname', '--max-frame-size', '--max-connections', '--read-timeout', '--idle-timeout', '--hmac-key-file', '--formats', '--drain-timeout', '--max-message-expansion', '--max-loggers', '--max-logger-depth', '--help']) {
     assert.ok(r.stdout.includes(opt), `--help mentions ${opt}`);
   }
   assert.match(r.stdout, /default 127\.0\.0\.1/);
-  const bad = spawnSync(process.execPath, ['--import', 'tsx', cli, 'serve', '--tcp', 'abc'], { cwd: root, encoding: 'utf8' });
+  const bad = spawnSync(process.execPath, [...bundleArgs(cli), 'serve', '--tcp', 'abc'], { cwd: root, encoding: 'utf8' });
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /--tcp must be a non-negative integer/);
 });
@@ -97,7 +98,7 @@ test('logflume serve --config – 4 processes × 50k records into one RotatingFi
     const results = await Promise.all(
       Array.from({ length: K }, (_, id) =>
         new Promise<string>((resolve, reject) => {
-          const c = spawn(process.execPath, ['--import', 'tsx', sender, String(s.port), String(id), String(N)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+          const c = spawn(process.execPath, [...bundleArgs(sender), String(s.port), String(id), String(N)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
           let o = '';
           c.stdout!.setEncoding('utf8').on('data', (d: string) => (o += d));
           c.on('exit', (code) => (code === 0 ? resolve(o) : reject(new Error(`sender ${id} exited ${code}`))));

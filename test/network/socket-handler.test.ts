@@ -9,6 +9,7 @@ import { SocketHandler } from '../../src/handlers/socket-handler.js';
 import { decodePayload } from '../../src/handlers/wire/record-dict.js';
 import { isolateLogging, captureStderr } from '../helpers/capture.js';
 import { collectOn, rec, startReceiver, waitFor } from './_util.js';
+import { bundleArgs } from '../helpers/bundle.js';
 
 isolateLogging();
 
@@ -258,7 +259,7 @@ test('SocketHandler – a process that logs and ends without close() still deliv
   try {
     const { spawn } = await import('node:child_process');
     const fixture = join(import.meta.dirname, '../fixtures/network/no-close.ts');
-    const child = spawn(process.execPath, ['--import', 'tsx', fixture, String(rx.addresses.tcp!.port), '3000'], { stdio: 'inherit' });
+    const child = spawn(process.execPath, [...bundleArgs(fixture), String(rx.addresses.tcp!.port), '3000'], { stdio: 'inherit' });
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     assert.equal(code, 0, 'exited on its own (a hung process would hit the test timeout)');
     await waitFor(() => sink.records.length === 3000, 15_000, 'all records');

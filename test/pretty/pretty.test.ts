@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { bundleArgs } from '../helpers/bundle.js';
 
 const repo = join(import.meta.dirname, '..', '..');
 const fixtures = join(repo, 'test', 'fixtures', 'pretty');
@@ -10,7 +11,7 @@ const fixtures = join(repo, 'test', 'fixtures', 'pretty');
 /** Run `logflume pretty args` with `input` on stdin; resolves with stdout and the exit code. */
 function pretty(args: string[], input: string | Buffer, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', join(repo, 'src', 'cli.ts'), 'pretty', ...args], { cwd: repo, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [...bundleArgs(join(repo, 'src', 'cli.ts')), 'pretty', ...args], { cwd: repo, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     p.stdout.on('data', (b) => (out += String(b)));

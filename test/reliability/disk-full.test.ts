@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { collected, formatTable, record, reportCount, result } from './scenario.js';
+import { bundleArgs } from '../helpers/bundle.js';
 
 after(() => {
   console.log('\nreliability summary – disk full\n' + formatTable(collected));
@@ -106,7 +107,7 @@ describe('disk full – no torn line, every lost record counted', { concurrency:
       writeFileSync(filler, Buffer.alloc(700 * 1024, 0x2e)); // ~300 KiB left: ~3000 of the 5000 records of phase 1 fit
       const N1 = 5000;
       const N2 = 2000;
-      const r = await run(process.execPath, ['--import', 'tsx', fixture, file, mode, String(N1), String(N2), '1'], () => rmSync(filler, { force: true }));
+      const r = await run(process.execPath, [...bundleArgs(fixture), file, mode, String(N1), String(N2), '1'], () => rmSync(filler, { force: true }));
       assert.equal(r.code, 0, r.stderr);
       const c = check(file);
       record(result(`disk full (tmpfs 1 MiB), FileHandler ${mode}`, r.stats.sent, c.delivered, r.stats.dropped, { duplicated: c.duplicated + c.torn.length, note: `${reportCount(r.stderr)} report(s); ${r.stats.dropped} counted per record; ${c.torn.length} torn lines` }));
@@ -127,7 +128,7 @@ describe('disk full – no torn line, every lost record counted', { concurrency:
       try {
         const file = join(dir, 'a.log');
         const N = 5000; // ~480 KiB of records for a 256 KiB limit
-        const r = await run('bash', ['-c', `ulimit -f 256 && exec "$0" "$@"`, process.execPath, '--import', 'tsx', fixture, file, mode, String(N), '0', '0'], null);
+        const r = await run('bash', ['-c', `ulimit -f 256 && exec "$0" "$@"`, process.execPath, ...bundleArgs(fixture), file, mode, String(N), '0', '0'], null);
         assert.equal(r.code, 0, r.stderr);
         const c = check(file);
         record(result(`file size limit (RLIMIT_FSIZE 256 KiB), FileHandler ${mode}`, r.stats.sent, c.delivered, r.stats.dropped, { duplicated: c.duplicated + c.torn.length, note: `${r.stats.dropped} counted per record; ${c.torn.length} torn lines` }));

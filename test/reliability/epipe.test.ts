@@ -12,6 +12,7 @@ import { SeqChecker, collected, formatTable, record, reportCount, result } from 
 import { SocketHandler } from '../../src/handlers/socket-handler.js';
 import { LogRecord } from '../../src/log-record.js';
 import { INFO } from '../../src/levels.js';
+import { bundleArgs } from '../helpers/bundle.js';
 
 after(() => {
   console.log('\nreliability summary – failing streams\n' + formatTable(collected));
@@ -31,7 +32,7 @@ interface Ended {
 /** Run the child with stdout piped to a consumer that closes its end after the first line (`| head -1`). */
 function runHeadOne(args: string[], timeoutMs = 60_000): Promise<Ended> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fixture, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...bundleArgs(fixture), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     let firstLine = '';
@@ -103,7 +104,7 @@ test('StreamHandler(net.Socket) reset by the peer – exit 0, one report, every 
 });
 
 test('logflume serve – stdout closed by its reader: keeps receiving, one report, SIGTERM still exits 0', async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli.ts'), 'serve', '--tcp', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...bundleArgs(join(root, 'src/cli.ts')), 'serve', '--tcp', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   let out = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));

@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { makeLogRecord, Formatter } from '../../src/index.js';
 import { RotatingFileHandler, TimedRotatingFileHandler, GzipRotator } from '../../src/handlers/index.js';
 import { isolateLogging, captureStderr } from '../helpers/capture.js';
+import { bundleArgs } from '../helpers/bundle.js';
 
 isolateLogging();
 let root: string;
@@ -103,7 +104,7 @@ describe('GzipRotator', () => {
 
   it('GzipRotator – process.exit() during a compression: the exit hook completes it synchronously', () => {
     const d = freshDir();
-    const r = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures/gzip-exit-child.ts'), d], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [...bundleArgs(join(import.meta.dirname, 'fixtures/gzip-exit-child.ts')), d], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     const n = Number(r.stdout.trim());
     assert.deepEqual(readdirSync(d).sort(), ['app.log', 'app.log.1.gz']);

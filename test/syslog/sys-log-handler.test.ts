@@ -8,6 +8,7 @@ import { SysLogHandler, loadUnixDgram } from '../../src/handlers/sys-log-handler
 import { isolateLogging, captureStderr } from '../helpers/capture.js';
 import { runPython } from '../helpers/python.js';
 import { makeTestCert } from '../http/tls-cert.js';
+import { bundleArgs } from '../helpers/bundle.js';
 
 isolateLogging();
 
@@ -406,7 +407,7 @@ describe('SysLogHandler – process exit', { timeout: 60_000 }, () => {
   test('SysLogHandler.emit() – UDP: a record logged right before process.exit() is delivered (connected socket, as Python sendto)', async () => {
     const sink = await udpSink();
     const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, ['--import', 'tsx', new URL('./fixtures/udp-exit.ts', import.meta.url).pathname, String(sink.port)], {
+    const child = spawn(process.execPath, [...bundleArgs(new URL('./fixtures/udp-exit.ts', import.meta.url).pathname), String(sink.port)], {
       stdio: 'inherit',
     });
     const code = await new Promise((r) => child.on('exit', r));

@@ -9,6 +9,7 @@ import { SysLogHandler } from '../../src/handlers/sys-log-handler.js';
 import type { UnixDgramSocket } from '../../src/handlers/unix-dgram-sender.js';
 import { requireUnixDgram } from '../helpers/unix-dgram.js';
 import { isolateLogging } from '../helpers/capture.js';
+import { bundleArgs } from '../helpers/bundle.js';
 
 isolateLogging();
 const { mod, skip: noUnixDgram } = requireUnixDgram('SysLogHandler over a Unix datagram socket');
@@ -61,7 +62,7 @@ describe('SysLogHandler over a Unix datagram socket (unix-dgram)', { skip: noUni
     const path = sockPath();
     const r = receiver(path);
     r.start();
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures/unix-dgram-exit.ts'), path, '5'], { stdio: 'inherit' });
+    const child = spawn(process.execPath, [...bundleArgs(join(import.meta.dirname, 'fixtures/unix-dgram-exit.ts')), path, '5'], { stdio: 'inherit' });
     const code = await new Promise<number | null>((resolve) => {
       const t = setTimeout(() => {
         child.kill('SIGKILL');
