@@ -87,6 +87,8 @@ await build({
   packages: 'external',
   chunkNames: 'chunk-[hash]',
   legalComments: 'none',
+  // classes that refer to themselves are emitted as `class _X`: keep `X.name` (handler reprs, error messages, config class names)
+  keepNames: true,
   logLevel: 'warning',
 });
 // the bin: esbuild drops the source's hashbang when the entry is a virtual module
