@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { tempFile, lines } from './worker-helpers.js';
+import { bundleArgs, tsxArgs } from '../helpers/bundle.js';
 
 const fixture = join(import.meta.dirname, '..', 'fixtures', 'queue', 'exit-child.ts');
 
@@ -10,7 +11,9 @@ const fixture = join(import.meta.dirname, '..', 'fixtures', 'queue', 'exit-child
 function run(how: string, n: number, kind: string): Promise<{ status: number | null; stderr: string; file: string }> {
   const file = tempFile();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fixture, file, how, String(n), kind], { stdio: ['ignore', 'ignore', 'pipe'] });
+    // the worker kinds load handlers.ts in the worker: tsx; the in-process queue runs bundled
+    const node = kind === 'inproc' ? bundleArgs(fixture) : tsxArgs(fixture);
+    const child = spawn(process.execPath, [...node, file, how, String(n), kind], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d));
     const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
@@ -40,9 +43,9 @@ describe('queue exit – nothing accepted is lost', { concurrency: 3 }, () => {
   }
 
   test('WorkerQueueListener – process.exit() waits for a slow worker handler (5 ms per record) to drain', async () => {
-    const r = await run('exit', 200, 'worker-slow');
+    const r = await run('exit', 100, 'worker-slow'); // 0.5 s of work in the worker after the main thread called exit
     assert.equal(r.status, 3, r.stderr);
-    assertAll(r.file, 200);
+    assertAll(r.file, 100);
   });
 
   test('WorkerQueueListener – the exit wait is bounded (exitTimeout) and reports how many records were not delivered', async () => {
