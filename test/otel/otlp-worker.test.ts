@@ -4,11 +4,14 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { OtlpReceiver, bodies } from './otlp-receiver.js';
+import { bundleArgs, tsxArgs } from '../helpers/bundle.js';
 
 const fixture = join(import.meta.dirname, '..', 'fixtures', 'otel', 'exit-child.ts');
 
 async function runChild(endpoint: string, how: string, n: number, mode: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fixture, endpoint, how, String(n), mode], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // the worker mode loads src/otel/index.ts in the worker: tsx; the main-thread mode runs bundled
+  const node = mode === 'main' ? bundleArgs(fixture) : tsxArgs(fixture);
+  const child = spawn(process.execPath, [...node, endpoint, how, String(n), mode], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -24,7 +27,8 @@ function logRecords(rx: OtlpReceiver): Lr[] {
   return out;
 }
 
-describe('OTLPHandler in the worker, trace ids through the queue, exit', () => {
+// each test has its own collector and children: they run side by side
+describe('OTLPHandler in the worker, trace ids through the queue, exit', { concurrency: true }, () => {
   for (const how of ['natural', 'exit', 'throw']) {
     test(`OTLPHandler in WorkerQueueListener – ${how}: every record logged before the end reaches the collector once, in order, with the main thread's span ids`, async () => {
       const rx = new OtlpReceiver();
