@@ -10,7 +10,7 @@ isolateLogging();
 let seq = 0;
 async function setup(slowMs: number, opts: WorkerQueueListenerOptions) {
   const file = tempFile();
-  const listener = new WorkerQueueListener({ module: handlersModule, export: 'slowFileHandler', args: [file, slowMs, '%(name)s %(message)s'] }, opts);
+  const listener = new WorkerQueueListener({ module: handlersModule, export: 'blockedFileHandler', args: [file, slowMs, '%(name)s %(message)s'] }, opts);
   await listener.start();
   const log = getLogger(`ovf.${++seq}`);
   log.propagate = false;
@@ -28,7 +28,8 @@ function parse(file: string, name: string): { delivered: number[]; warned: numbe
   return { delivered, warned };
 }
 
-describe('WorkerQueueListener overflow policies', () => {
+// each test has its own listener, file and logger: they run side by side
+describe('WorkerQueueListener overflow policies', { concurrency: true }, () => {
   test("WorkerQueueListener – 'block' (the default): the caller waits for room and nothing is lost", async () => {
     const { file, listener, log, qh } = await setup(20, { maxRecords: 4, blockTimeout: 30_000 });
     assert.equal(listener.queue.overflow, 'block');
