@@ -10,6 +10,7 @@ import { Waiters } from '../internal/waiters.js';
 import type { Abandoned } from '../internal/deadline.js';
 import { toOtelLog, type OtelLog } from './otel-record.js';
 import { encodeLogsJson, encodeLogsProtobuf } from './otlp.encode.js';
+import { MAX_RESPONSE_BYTES, parsePartialSuccess, type PartialSuccess } from './otlp.partial-success.js';
 import { resolveOTLPSettings, type OTLPHandlerOptions, type OTLPSettings } from './otlp-handler.config.js';
 
 export type { OTLPHandlerOptions } from './otlp-handler.config.js';
@@ -76,6 +77,8 @@ export class OTLPHandler extends Handler {
   dropped = 0;
   /** Records in batches the collector refused or that ran out of retries. */
   failed = 0;
+  /** Records a collector answered 200 for but rejected (OTLP partial success; reported, not retried, as the spec says). */
+  rejected = 0;
   /** Requests repeated after a retryable failure. */
   retries = 0;
   /** Requests made, successful or not. */
@@ -211,8 +214,14 @@ export class OTLPHandler extends Handler {
         return;
       }
       try {
-        await this.#post(body);
-        this.sent += batch.length;
+        const partial = await this.#post(body);
+        const rejected = partial === null ? 0 : Math.min(partial.rejected, batch.length);
+        this.sent += batch.length - rejected;
+        this.rejected += rejected;
+        if (partial !== null) {
+          const what = rejected > 0 ? `rejected ${rejected} of ${batch.length} record(s)` : 'accepted the batch with a warning';
+          this.handleError(null, new LoggingError(`OTLPHandler: ${s.url.href} ${what}${partial.message ? `: ${partial.message}` : ''}`, 'ERR_LOGFLUME_OTLP_PARTIAL'));
+        }
         return;
       } catch (e) {
         const err = e instanceof ExportError ? e : new ExportError(String((e as Error)?.message ?? e), true);
@@ -238,11 +247,11 @@ export class OTLPHandler extends Handler {
     }
   }
 
-  /** One POST; resolves on 2xx, rejects with an ExportError otherwise. */
-  #post(body: Buffer): Promise<void> {
+  /** One POST; resolves on 2xx (with the collector's partial success, if any), rejects with an ExportError otherwise. */
+  #post(body: Buffer): Promise<PartialSuccess | null> {
     const s = this.settings;
     this.requests++;
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<PartialSuccess | null>((resolve, reject) => {
       const headers: Record<string, string> = {
         'Content-Type': s.protocol === 'http/json' ? 'application/json' : 'application/x-protobuf',
         'Content-Length': String(body.length),
@@ -254,11 +263,11 @@ export class OTLPHandler extends Handler {
       const req = mod.request(s.url, { method: 'POST', headers, agent: this.#agent, timeout: s.timeout });
       this.#request = req;
       let settled = false;
-      const done = (err: ExportError | null): void => {
+      const done = (err: ExportError | null, partial: PartialSuccess | null = null): void => {
         if (settled) return;
         settled = true;
         this.#request = null;
-        if (err === null) resolve();
+        if (err === null) resolve(partial);
         else reject(err);
       };
       req.on('timeout', () => req.destroy(new ExportError(`no answer within ${s.timeout} ms`, true)));
@@ -266,9 +275,15 @@ export class OTLPHandler extends Handler {
       req.on('response', (res) => {
         const status = res.statusCode ?? 0;
         res.on('error', (e) => done(new ExportError(e.message, true)));
-        res.on('data', () => {});
+        // a 2xx body may hold a partial success; read a bounded amount of it
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size <= MAX_RESPONSE_BYTES) chunks.push(c);
+        });
         res.on('end', () => {
-          if (status >= 200 && status < 300) done(null);
+          if (status >= 200 && status < 300) done(null, size <= MAX_RESPONSE_BYTES ? parsePartialSuccess(Buffer.concat(chunks), res.headers['content-type']) : null);
           else done(new ExportError(`HTTP ${status}`, RETRYABLE_STATUS.has(status), parseRetryAfter(res.headers['retry-after'])));
         });
       });

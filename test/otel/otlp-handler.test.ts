@@ -10,6 +10,7 @@ import { OTLPHandler, OpenTelemetryHandler } from '../../src/otel/index.js';
 import { isolateLogging, captureStderr } from '../helpers/capture.js';
 import { makeTestCert } from '../http/tls-cert.js';
 import { OtlpReceiver, bodies } from './otlp-receiver.js';
+import protobuf from 'protobufjs';
 
 isolateLogging();
 
@@ -127,6 +128,46 @@ describe('OTLPHandler', () => {
       assert.match(err, /1 record\(s\) not delivered .* HTTP 400/);
     } finally {
       await h.close();
+      await rx.close();
+    }
+  });
+
+  test('OTLPHandler – a 200 with partial_success (protobuf and JSON): rejected records are counted and reported, not retried, the rest counted sent', async () => {
+    const rx = new OtlpReceiver();
+    const url = await rx.listen();
+    // ExportLogsServiceResponse { partial_success (1) { rejected_log_records (1): 3, error_message (2) } }, written by protobufjs
+    const proto = Buffer.from(protobuf.Writer.create().uint32((1 << 3) | 2).fork().uint32((1 << 3) | 0).int64(3).uint32((2 << 3) | 2).string('attribute too long').ldelim().finish());
+    const json = JSON.stringify({ partialSuccess: { rejectedLogRecords: '2', errorMessage: 'quota' } });
+    try {
+      for (const [protocol, body, rejected, msg] of [
+        ['http/protobuf', proto, 3, 'attribute too long'],
+        ['http/json', json, 2, 'quota'],
+      ] as const) {
+        rx.script = [{ status: 200, body }];
+        const h = new OTLPHandler({ endpoint: url, protocol, maxExportBatchSize: 5, codeAttributes: false, env: {} });
+        try {
+          const before = rx.seen;
+          const err = await captureStderr(async () => {
+            for (let i = 0; i < 5; i++) h.handle(makeLogRecord({ name: 'a', msg: `r${i}`, levelno: INFO, levelname: 'INFO' }));
+            await h.flush();
+          });
+          assert.equal(rx.seen - before, 1, `${protocol}: not retried`);
+          assert.equal(h.rejected, rejected, protocol);
+          assert.equal(h.sent, 5 - rejected, protocol);
+          assert.equal(h.retries, 0);
+          assert.match(err, new RegExp(`rejected ${rejected} of 5 record\\(s\\): ${msg}`), protocol);
+          // an empty 200 body (the usual answer) reports nothing
+          const quiet = await captureStderr(async () => {
+            h.handle(makeLogRecord({ name: 'a', msg: 'ok', levelno: INFO, levelname: 'INFO' }));
+            await h.flush();
+          });
+          assert.equal(quiet, '');
+          assert.equal(h.rejected, rejected);
+        } finally {
+          await h.close();
+        }
+      }
+    } finally {
       await rx.close();
     }
   });

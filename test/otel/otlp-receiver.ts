@@ -94,7 +94,7 @@ export interface Received {
 }
 
 /** What to do with the next request: answer with a status (and headers), drop the connection, or never answer. */
-export type Action = { status: number; headers?: Record<string, string> } | 'close' | 'stall';
+export type Action = { status: number; headers?: Record<string, string>; body?: Buffer | string } | 'close' | 'stall';
 
 export class OtlpReceiver {
   readonly server: http.Server;
@@ -126,7 +126,7 @@ export class OtlpReceiver {
         if (req.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
         if (action.status >= 200 && action.status < 300) this.accepted.push({ path: req.url ?? '', headers: req.headers, body, status: action.status });
         res.writeHead(action.status, { 'Content-Type': String(req.headers['content-type'] ?? 'application/x-protobuf'), ...(action.headers ?? {}) });
-        res.end();
+        res.end(action.body);
         const w = this.#waiters;
         this.#waiters = [];
         for (const fn of w) fn();
