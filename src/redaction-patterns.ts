@@ -65,6 +65,6 @@ function globalRegExp(source: string, flags: string, where: string): RegExp {
   try {
     return new RegExp(source, flags.includes('g') ? flags : flags + 'g');
   } catch (e) {
-    throw new TypeError(`${where}: invalid regular expression ${JSON.stringify(source)} (${(e as Error).message})`);
+    throw new TypeError(`${where}: invalid regular expression ${JSON.stringify(source)} (${(e as Error).message})`, { cause: e });
   }
 }

@@ -12,7 +12,6 @@ isolateLogging();
 
 const ANSI = /\x1b\[[0-9;]*m/g;
 const strip = (s: string) => s.replace(ANSI, '');
-const tty = { isTTY: true, hasColors: () => true };
 const on = (o: object = {}) => new ColorFormatter({ colors: true, ...o });
 
 function rec(level = 20, msg = 'hello %s', args: unknown[] = ['world']): LogRecord {

@@ -157,7 +157,7 @@ print(json.dumps(sorted(s.getvalue().splitlines())))`,
     assert.equal(res.status, 0, res.stderr);
     const lines = res.stdout.trim().split('\n');
     assert.equal(lines.length, 7);
-    assert.match(lines[0]!, /^INFO    \[-\] app\.http: listening on \d+$/);
+    assert.match(lines[0]!, /^INFO {4}\[-\] app\.http: listening on \d+$/);
     for (const [id, n] of [['req-A', '1'], ['req-B', '2']]) {
       const mine = lines.filter((l) => l.includes(`[${id}]`));
       assert.deepEqual(mine.map((l) => l.replace(/^\S+\s+\[[^\]]+\] /, '')), [`app.http: GET /${n}`, `app.db: SELECT user ${n}`, 'app.http: done']);

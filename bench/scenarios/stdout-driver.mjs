@@ -20,7 +20,7 @@ function check(line) {
 }
 // 'pipe' is a kernel pipe (a FIFO next to <file>), as a shell's `| wc -l` or a container
 // runtime gives: spawn's own 'pipe' is a UNIX socket pair, where each write costs ≈ 1.5× more
-let fd = null;
+let fd;
 let reader = null;
 if (target === 'file') fd = openSync(file, 'w');
 else {

@@ -47,7 +47,7 @@ export interface ParamSpec {
 }
 
 /** A constructor as the registry holds it. */
-export type AnyCtor = new (...args: any[]) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type AnyCtor = new (...args: any[]) => unknown;  
 
 /** A registered class. */
 export interface ClassEntry {

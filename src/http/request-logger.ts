@@ -253,7 +253,7 @@ export class RequestLogger {
   }
 
   /** Express / connect middleware: `app.use(requestLogger.middleware())`, first. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any framework's request/response types must fit
+   
   middleware(): (req: any, res: any, next: (err?: any) => void) => void {
     return (req: HttpRequestLike, res: HttpResponseLike, next: (err?: unknown) => void) => {
       if (!this.#context) {
@@ -269,7 +269,7 @@ export class RequestLogger {
   }
 
   /** Express error middleware: `app.use(requestLogger.errorMiddleware())` after the routes; records the error, then passes it on. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see middleware()
+   
   errorMiddleware(): (err: any, req: any, res: any, next: (err?: any) => void) => void {
     return (err: unknown, _req: HttpRequestLike, res: HttpResponseLike, next: (err?: unknown) => void) => {
       this.recordError(res, err);

@@ -126,7 +126,7 @@ export function pyRepr(v: unknown): string {
 /** Python's ascii(): repr with every non-ASCII code point escaped, so `%a`/`!a` output is 7-bit clean. */
 export function pyAscii(v: unknown): string {
   const r = pyRepr(v);
-  // eslint-disable-next-line no-control-regex
+   
   if (!/[^\x00-\x7f]/.test(r)) return r;
   let out = '';
   for (const ch of r) {

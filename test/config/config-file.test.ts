@@ -122,7 +122,7 @@ test('configureFromFile() – the README example (console, rotating file, syslog
     udp.on('message', (m) => got.push(m.toString('utf8')));
     await new Promise<void>((r) => udp.bind(0, '127.0.0.1', () => r()));
     try {
-      const cfg = structuredClone(await loadConfigFile(path.join(repo, 'examples/logging.yaml'))) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+      const cfg = structuredClone(await loadConfigFile(path.join(repo, 'examples/logging.yaml'))) as Record<string, any>;  
       const logFile = path.join(dir, 'app.log');
       cfg.handlers.file.filename = logFile;
       cfg.handlers.console.level = 'CRITICAL'; // keep test output quiet

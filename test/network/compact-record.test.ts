@@ -144,7 +144,10 @@ test('SocketHandler.makePickle() – compact by default: extras, unicode, exc_te
     // a non-finite `created` is replaced by the receiver's clock: compare the rest
     const strip = (r: LogRecord): Record<string, unknown> => {
       const o: Record<string, unknown> = { ...r };
-      if (!Number.isFinite(x.created)) delete o.created, delete o.msecs;
+      if (!Number.isFinite(x.created)) {
+        delete o.created;
+        delete o.msecs;
+      }
       return o;
     };
     assert.deepEqual(strip(receive(f)), strip(receive(jsonH.makePickle(y))));

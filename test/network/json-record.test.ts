@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { LogRecord, INFO, WARNING, makeLogRecord } from '../../src/index.js';
-import { encodeRecordFrame, recordToDict, sanitizeRecordDict, decodePayload } from '../../src/handlers/wire/record-dict.js';
+import { encodeRecordFrame, recordToDict, sanitizeRecordDict } from '../../src/handlers/wire/record-dict.js';
 import { encodeRecordJsonFrame, jsonQuote, recordJson, resetRecordJsonCache } from '../../src/handlers/wire/json-record.js';
 import { recordFromDict } from '../../src/handlers/wire/record-rebuild.js';
 import { jsonLoads } from '../../src/handlers/wire/json.js';

@@ -135,7 +135,7 @@ test('SocketHandler – backlog: false drops records while the receiver is down 
   let rx = await startReceiver({ tcp: 0 });
   const port = rx.addresses.tcp!.port;
   const h = new SocketHandler('127.0.0.1', port, { backlog: false, retryStart: 0.05, retryMax: 0.1 });
-  let stderr = '';
+  let stderr: string;
   try {
     for (let i = 0; i < 100; i++) h.handle(rec('net4', 'before %d', [i]));
     await h.flush();

@@ -28,7 +28,6 @@ function readAll(c: RingConsumer): string[] {
 }
 
 const msgArb = fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 300 }), fc.string({ minLength: 500, maxLength: 1500 }));
-type Op = { put: string } | { read: number };
 const opsArb = fc.array(fc.oneof({ weight: 3, arbitrary: msgArb.map((put) => ({ put })) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 5 }).map((read) => ({ read })) }), { maxLength: 80 });
 
 describe('RingProducer/RingConsumer', () => {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeLogRecord, Formatter } from '../../src/index.js';
 import { WatchedFileHandler } from '../../src/handlers/index.js';
-import { isolateLogging, captureStderr } from '../helpers/capture.js';
+import { isolateLogging } from '../helpers/capture.js';
 
 isolateLogging();
 let root: string;
