@@ -189,7 +189,7 @@ await shutdown();
       join(consumer, 'probe.mjs'),
       `const before = new Set(process.moduleLoadList);
 await import(process.argv[2]);
-const added = process.moduleLoadList.filter((m) => !before.has(m) && /^NativeModule (net|dgram|tls|http|https|http2|worker_threads)$/.test(m));
+const added = process.moduleLoadList.filter((m) => !before.has(m) && /^NativeModule (net|dgram|tls|http|https|http2|worker_threads|zlib|crypto|child_process)$/.test(m));
 process.stdout.write(JSON.stringify(added));
 `,
     );
@@ -198,6 +198,13 @@ process.stdout.write(JSON.stringify(added));
     assert.deepEqual(JSON.parse(core.stdout), []);
     const control = runNodeToFiles(['probe.mjs', 'node:dgram']);
     assert.deepEqual(JSON.parse(control.stdout), ['NativeModule dgram'], 'the probe does detect a network module');
+    // cold start: the handlers load net, dgram, tls, http(s), zlib, crypto and child_process when one is made
+    // (src/internal/lazy-builtins.ts), so importing the handlers or the config barrel loads none of them
+    for (const entry of ['logflume/handlers', 'logflume/config']) {
+      const r = runNodeToFiles(['probe.mjs', entry]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.deepEqual(JSON.parse(r.stdout), ['NativeModule worker_threads'], entry);
+    }
   });
 
   test('package – types resolve for a TypeScript consumer (nodenext, strict)', async () => {

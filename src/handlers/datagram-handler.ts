@@ -1,5 +1,5 @@
-import * as dgram from 'node:dgram';
-import { isIPv6 } from 'node:net';
+import type * as dgram from 'node:dgram';
+import { nodeDgram, nodeNet } from '../internal/lazy-builtins.js';
 import { UnixDgramSender, loadUnixDgram, type UnixDgramModule } from './unix-dgram-sender.js';
 import { Handler } from '../handler.js';
 import { NOTSET, type Level } from '../levels.js';
@@ -110,7 +110,7 @@ export class DatagramHandler extends Handler {
 
   /** Create the datagram socket (Python's `makeSocket`). Override to set socket options. */
   makeSocket(): dgram.Socket {
-    const s = dgram.createSocket(isIPv6(this.host) ? 'udp6' : 'udp4');
+    const s = nodeDgram().createSocket(nodeNet().isIPv6(this.host) ? 'udp6' : 'udp4');
     s.unref();
     return s;
   }

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as zlib from 'node:zlib';
+import { nodeZlib } from '../internal/lazy-builtins.js';
 import { pipeline } from 'node:stream/promises';
 import { addExitHook } from '../internal/registry.js';
 import type { Namer, Rotator } from './base-rotating-handler.js';
@@ -54,7 +54,7 @@ export class GzipRotator {
   syncCompressions = 0;
 
   constructor(options: GzipRotatorOptions = {}) {
-    this.level = options.level ?? zlib.constants.Z_DEFAULT_COMPRESSION;
+    this.level = options.level ?? nodeZlib().constants.Z_DEFAULT_COMPRESSION;
     this.maxPending = Math.max(0, options.maxPending ?? 4);
   }
 
@@ -104,7 +104,7 @@ export class GzipRotator {
   async #compress(job: Job): Promise<void> {
     await pipeline(
       fs.createReadStream(job.pendingPath),
-      zlib.createGzip({ level: this.level }),
+      nodeZlib().createGzip({ level: this.level }),
       fs.createWriteStream('', { fd: job.destFd, autoClose: true }),
     );
     if (job.done) return;
@@ -117,7 +117,7 @@ export class GzipRotator {
 function finishSync(job: Job): void {
   if (job.done) return;
   job.done = true;
-  const gz = zlib.gzipSync(fs.readFileSync(job.pendingPath));
+  const gz = nodeZlib().gzipSync(fs.readFileSync(job.pendingPath));
   fs.ftruncateSync(job.destFd, 0);
   let off = 0;
   while (off < gz.length) off += fs.writeSync(job.destFd, gz, off, gz.length - off, off);

@@ -1,5 +1,5 @@
-import * as http from 'node:http';
-import * as https from 'node:https';
+import type * as http from 'node:http';
+import { nodeHttp, nodeHttps } from '../internal/lazy-builtins.js';
 import type * as tls from 'node:tls';
 import { Handler } from '../handler.js';
 import { ConfigError } from '../errors.js';
@@ -224,7 +224,7 @@ export class HTTPHandler extends Handler {
       });
     }
     const agentOpts = { keepAlive: true, maxSockets: 1, ...(this.secure ? (this.context ?? {}) : {}) };
-    this.#agent = this.secure ? new https.Agent(agentOpts) : new http.Agent(agentOpts);
+    this.#agent = this.secure ? new (nodeHttps().Agent)(agentOpts) : new (nodeHttp().Agent)(agentOpts);
   }
 
   /**
@@ -333,7 +333,7 @@ export class HTTPHandler extends Handler {
       const token = Buffer.from(`${this.credentials[0]}:${this.credentials[1]}`, 'utf8').toString('base64');
       headers.push(['Authorization', `Basic ${token}`]);
     }
-    const mod = this.secure ? https : http;
+    const mod = this.secure ? nodeHttps() : nodeHttp();
     return new Promise<void>((resolve, reject) => {
       const req = mod.request({
         hostname,

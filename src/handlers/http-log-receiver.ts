@@ -1,8 +1,7 @@
-import * as http from 'node:http';
-import * as https from 'node:https';
+import type * as http from 'node:http';
 import type * as net from 'node:net';
 import type * as tls from 'node:tls';
-import { timingSafeEqual, createHash } from 'node:crypto';
+import { nodeCrypto, nodeHttp, nodeHttps } from '../internal/lazy-builtins.js';
 import { ConfigError } from '../errors.js';
 import { getLogger } from '../api.js';
 import type { LogRecord } from '../log-record.js';
@@ -116,7 +115,7 @@ export class HTTPLogReceiver {
   async start(): Promise<void> {
     if (this.#server) return;
     const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => this.#request(req, res);
-    const srv = this.#tls ? https.createServer(this.#tls, onRequest) : http.createServer(onRequest);
+    const srv = this.#tls ? nodeHttps().createServer(this.#tls, onRequest) : nodeHttp().createServer(onRequest);
     srv.maxConnections = this.#o.maxConnections;
     srv.requestTimeout = this.#o.requestTimeout;
     srv.headersTimeout = Math.min(this.#o.requestTimeout, 60_000);
@@ -174,7 +173,7 @@ export class HTTPLogReceiver {
     const pathname = q < 0 ? url : url.slice(0, q);
     if (this.#auth) {
       const given = req.headers.authorization;
-      if (typeof given !== 'string' || !timingSafeEqual(digest(given), this.#auth)) {
+      if (typeof given !== 'string' || !nodeCrypto().timingSafeEqual(digest(given), this.#auth)) {
         this.stats.unauthorized++;
         req.resume();
         this.#refuse(res, 401, 'authentication required', peer, { 'WWW-Authenticate': 'Basic realm="logflume"' });
@@ -270,5 +269,5 @@ class HttpRefusal extends Error {
 }
 
 function digest(s: string): Buffer {
-  return createHash('sha256').update(s, 'utf8').digest();
+  return nodeCrypto().createHash('sha256').update(s, 'utf8').digest();
 }

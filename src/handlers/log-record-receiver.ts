@@ -1,5 +1,6 @@
-import * as net from 'node:net';
-import * as dgram from 'node:dgram';
+import type * as net from 'node:net';
+import type * as dgram from 'node:dgram';
+import { nodeDgram, nodeNet } from '../internal/lazy-builtins.js';
 import { existsSync, readFileSync, unlinkSync, statSync } from 'node:fs';
 import type { LogRecord } from '../log-record.js';
 import type { Logger } from '../logger.js';
@@ -127,7 +128,7 @@ export class LogRecordReceiver {
         this.#listenSpecs.push({ path: o.unix });
       }
       if (o.udp != null) {
-        const u = dgram.createSocket({ type: net.isIPv6(host) ? 'udp6' : 'udp4', recvBufferSize: o.udpReceiveBuffer ?? 4 << 20 });
+        const u = nodeDgram().createSocket({ type: nodeNet().isIPv6(host) ? 'udp6' : 'udp4', recvBufferSize: o.udpReceiveBuffer ?? 4 << 20 });
         u.on('message', (msg, rinfo) => this.#onDatagram(msg, `udp ${rinfo.address}:${rinfo.port}`));
         u.on('error', (err) => this.reportProtocolError('udp', err));
         await new Promise<void>((resolve, reject) => {
@@ -153,7 +154,7 @@ export class LogRecordReceiver {
     // The connection limit is kept here, not by server.maxConnections: Node
     // closes such a connection without a word after the sender's first writes
     // were accepted by the kernel, so the sender never learns its records are lost.
-    const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: false }, (sock) => this.#admit(sock));
+    const server = nodeNet().createServer({ allowHalfOpen: true, pauseOnConnect: false }, (sock) => this.#admit(sock));
     server.on('error', (err) => this.reportProtocolError('listener', err));
     // A server closed by a pause leaves the list once its last connection is gone.
     server.on('close', () => {
@@ -505,7 +506,7 @@ async function removeStaleSocket(path: string): Promise<void> {
     return;
   }
   const alive = await new Promise<boolean>((resolve) => {
-    const probe = net.connect({ path });
+    const probe = nodeNet().connect({ path });
     probe.once('connect', () => {
       probe.destroy();
       resolve(true);

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { nodeChildProcess } from '../internal/lazy-builtins.js';
 import { Handler } from '../handler.js';
 import { ConfigError } from '../errors.js';
 import { DEBUG, INFO, WARNING, ERROR, CRITICAL, NOTSET, type Level } from '../levels.js';
@@ -195,7 +195,7 @@ export class NTEventLogHandler extends Handler {
       }
     };
     try {
-      const child = spawn(cmd.file, cmd.args, { env: { ...process.env, ...cmd.env }, stdio: ['pipe', 'ignore', 'pipe'], windowsHide: true });
+      const child = nodeChildProcess().spawn(cmd.file, cmd.args, { env: { ...process.env, ...cmd.env }, stdio: ['pipe', 'ignore', 'pipe'], windowsHide: true });
       child.stderr!.on('data', (b) => (stderr += String(b)));
       child.on('error', finish);
       child.on('close', (code) => finish(code === 0 ? null : new Error(`NTEventLogHandler: Write-EventLog failed (exit ${code}): ${stderr.trim()}`)));

@@ -1,4 +1,5 @@
-import * as net from 'node:net';
+import type * as net from 'node:net';
+import { nodeNet } from '../internal/lazy-builtins.js';
 import { Handler } from '../handler.js';
 import { NOTSET } from '../levels.js';
 import { makeLogRecord, type LogRecord } from '../log-record.js';
@@ -147,7 +148,7 @@ export class SocketHandler extends Handler {
    * Override to use TLS or other socket options.
    */
   makeSocket(timeout: number = this.#connectTimeout): net.Socket {
-    const sock = this.port === null ? net.connect({ path: this.host }) : net.connect({ host: this.host, port: this.port });
+    const sock = this.port === null ? nodeNet().connect({ path: this.host }) : nodeNet().connect({ host: this.host, port: this.port });
     sock.setTimeout(timeout);
     return sock;
   }

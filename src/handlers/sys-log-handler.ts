@@ -1,6 +1,6 @@
-import * as dgram from 'node:dgram';
-import * as net from 'node:net';
-import * as tls from 'node:tls';
+import type * as dgram from 'node:dgram';
+import type * as tls from 'node:tls';
+import { nodeDgram, nodeNet, nodeTls } from '../internal/lazy-builtins.js';
 import * as os from 'node:os';
 import { Handler } from '../handler.js';
 import { ConfigError } from '../errors.js';
@@ -286,7 +286,7 @@ export class SysLogHandler extends Handler {
   createSocket(): void {
     if (this.socktype === 'dgram' && !this.unixsocket) {
       const [host, port] = this.address as [string, number];
-      const s = dgram.createSocket(net.isIPv6(host) ? 'udp6' : 'udp4');
+      const s = nodeDgram().createSocket(nodeNet().isIPv6(host) ? 'udp6' : 'udp4');
       // a connected UDP socket hands each datagram to the kernel inside send(),
       // so a record logged right before process.exit() still goes out (as Python's sendto)
       s.on('error', (e) => {
@@ -334,9 +334,9 @@ export class SysLogHandler extends Handler {
     const tlsOpts = this.#tls;
     const s = new SyslogStreamSender({
       open: () => {
-        if (this.unixsocket) return net.connect({ path: this.address as string });
+        if (this.unixsocket) return nodeNet().connect({ path: this.address as string });
         const [host, port] = this.address as [string, number];
-        return tlsOpts ? tls.connect({ servername: net.isIP(host) ? undefined : host, ...tlsOpts, host, port }) : net.connect({ host, port });
+        return tlsOpts ? nodeTls().connect({ servername: nodeNet().isIP(host) ? undefined : host, ...tlsOpts, host, port }) : nodeNet().connect({ host, port });
       },
       readyEvent: tlsOpts ? 'secureConnect' : 'connect',
       connectTimeout: this.#connectTimeout,

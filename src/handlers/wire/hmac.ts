@@ -4,7 +4,7 @@
  * length covering tag and payload; the tag is HMAC-SHA256(key, payload).
  * It authenticates senders; it does not encrypt and does not stop replay.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { nodeCrypto } from '../../internal/lazy-builtins.js';
 import { ProtocolError } from './errors.js';
 
 /** Bytes of the tag that precedes a signed payload. */
@@ -22,7 +22,7 @@ export function toKey(key: HmacKey): Buffer {
 
 /** The tag for `payload`. */
 export function sign(key: Buffer, payload: Uint8Array): Buffer {
-  return createHmac('sha256', key).update(payload).digest();
+  return nodeCrypto().createHmac('sha256', key).update(payload).digest();
 }
 
 /** Split `tag | payload` and check the tag in constant time; returns the payload. */
@@ -30,6 +30,6 @@ export function verify(key: Buffer, signed: Buffer): Buffer {
   if (signed.length < TAG_BYTES) throw new ProtocolError('hmac: frame shorter than its tag');
   const tag = signed.subarray(0, TAG_BYTES);
   const payload = signed.subarray(TAG_BYTES);
-  if (!timingSafeEqual(tag, sign(key, payload))) throw new ProtocolError('hmac: bad signature');
+  if (!nodeCrypto().timingSafeEqual(tag, sign(key, payload))) throw new ProtocolError('hmac: bad signature');
   return payload;
 }
