@@ -184,6 +184,34 @@ await shutdown();
     assert.match(help.stdout, /^Usage: logflume serve/);
   });
 
+  test('package – without the optional peers installed, each feature that needs one says which package to install', async () => {
+    await writeFile(join(consumer, 'app.yaml'), 'version: 1\n');
+    await writeFile(
+      join(consumer, 'peers.mjs'),
+      `import { getLogger } from 'logflume';
+import { SMTPHandler } from 'logflume/handlers';
+import { loadConfigFile } from 'logflume/config';
+import { OpenTelemetryHandler } from 'logflume/otel';
+const out = {};
+try { new OpenTelemetryHandler({}); out.otel = 'constructed'; } catch (e) { out.otel = e.message; }
+try { await loadConfigFile('app.yaml'); out.yaml = 'loaded'; } catch (e) { out.yaml = e.message; }
+// SMTPHandler loads nodemailer when it sends: the failure goes to handleError (stderr), the log call returns
+const s = new SMTPHandler({ mailhost: '127.0.0.1', fromaddr: 'a@example.com', toaddrs: ['b@example.com'], subject: 's' });
+const log = getLogger('mail'); log.propagate = false; log.addHandler(s);
+log.error('boom');
+await s.flush();
+await s.close();
+process.stdout.write(JSON.stringify(out));
+`,
+    );
+    const r = runNodeToFiles(['peers.mjs']);
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as Record<string, string>;
+    assert.match(out.otel!, /needs the optional package @opentelemetry\/api-logs: npm install @opentelemetry\/api-logs/);
+    assert.match(out.yaml!, /need the "yaml" package: npm install yaml/);
+    assert.match(r.stderr, /SMTPHandler needs the optional dependency nodemailer: run `npm install nodemailer`/);
+  });
+
   test('package – importing the core loads no network or worker module; logflume/handlers may', async () => {
     await writeFile(
       join(consumer, 'probe.mjs'),
