@@ -18,8 +18,12 @@ export const MAX_RESPONSE_BYTES = 64 * 1024;
 /** The partial success in a 2xx response body, or null when the body has none (or is not readable as one). */
 export function parsePartialSuccess(body: Buffer, contentType: string | undefined): PartialSuccess | null {
   if (body.length === 0) return null;
+  // OTLP answers in the request's content type; anything else (a proxy's HTML page, plain text)
+  // is not a response message, and reading it as protobuf could invent a rejected count
+  const ct = contentType?.toLowerCase() ?? '';
+  const json = ct.includes('json');
+  if (!json && !ct.includes('protobuf')) return null;
   try {
-    const json = contentType?.includes('json') || body[0] === 0x7b; // '{'
     const p = json ? fromJson(body) : fromProtobuf(body);
     return p !== null && (p.rejected > 0 || p.message !== '') ? p : null;
   } catch {

@@ -156,7 +156,15 @@ describe('OTLPHandler', () => {
           assert.equal(h.sent, 5 - rejected, protocol);
           assert.equal(h.retries, 0);
           assert.match(err, new RegExp(`rejected ${rejected} of 5 record\\(s\\): ${msg}`), protocol);
-          // an empty 200 body (the usual answer) reports nothing
+          // a 200 whose body is not an OTLP message (a proxy's page) is not read as one
+        rx.script = [{ status: 200, headers: { 'Content-Type': 'text/html' }, body: Buffer.from([0x0a, 0x02, 0x08, 0x05]) }];
+        const html = await captureStderr(async () => {
+          h.handle(makeLogRecord({ name: 'a', msg: 'via proxy', levelno: INFO, levelname: 'INFO' }));
+          await h.flush();
+        });
+        assert.equal(html, '');
+        assert.equal(h.rejected, rejected, 'bytes that would decode as rejected_log_records 5 are ignored under text/html');
+        // an empty 200 body (the usual answer) reports nothing
           const quiet = await captureStderr(async () => {
             h.handle(makeLogRecord({ name: 'a', msg: 'ok', levelno: INFO, levelname: 'INFO' }));
             await h.flush();
