@@ -69,6 +69,10 @@ export class SocketHandler extends Handler {
   readonly maxFrameSize: number;
 
   protected readonly hmacKey: Buffer | null;
+  /** Bytes before a frame's payload: the length prefix, then the HMAC tag when signing. */
+  get #frameOverhead(): number {
+    return 4 + (this.hmacKey ? TAG_BYTES : 0);
+  }
   readonly #formatException = (r: LogRecord): void => {
     this.format(r);
   };
@@ -418,7 +422,7 @@ export class SocketHandler extends Handler {
   /** Serialise and queue the record; one above `maxFrameSize` is cut to fit (or dropped), counted and reported. */
   override emit(record: LogRecord): void {
     const frame = this.makePickle(record);
-    const overhead = 4 + (this.hmacKey ? TAG_BYTES : 0);
+    const overhead = this.#frameOverhead;
     if (frame.length - overhead <= this.maxFrameSize) {
       this.send(frame);
       return;
@@ -586,10 +590,9 @@ export class SocketHandler extends Handler {
     const frames = inflight.concat(queued);
     this.abandonedCount += frames.length;
     this.#notify(true);
-    const skip = 4 + (this.hmacKey ? TAG_BYTES : 0);
     const records = frames.map((f) => {
       try {
-        return makeLogRecord(sanitizeRecordDict(decodePayload(f.subarray(skip))));
+        return makeLogRecord(sanitizeRecordDict(decodePayload(f.subarray(this.#frameOverhead))));
       } catch {
         // an override of makePickle may write a payload of its own: still a record, never lost silently
         return makeLogRecord({ name: 'logflume', levelno: 40, levelname: 'ERROR', msg: `(an undecodable ${f.length}-byte frame of ${this.constructor.name})` });

@@ -309,7 +309,7 @@ export class OTLPHandler extends Handler {
    * and the records not confirmed by the collector come back in order (the batch in flight
    * first: `inFlight`, the collector may have it), counted in `dropped`.
    */
-  abandon(_reason?: Error): Abandoned {
+  abandon(reason?: Error): Abandoned {
     const inflight = this.#inflightRecords;
     const records = inflight.concat(this.#queueRecords);
     this.#abandon = true;
@@ -321,7 +321,7 @@ export class OTLPHandler extends Handler {
     this.#timer = null;
     if (this.#retryTimer !== null) clearTimeout(this.#retryTimer);
     this.#retryWake?.();
-    this.#request?.destroy(new ExportError('abandoned at the shutdown deadline', false));
+    this.#request?.destroy(new ExportError(reason?.message ?? 'abandoned at the shutdown deadline', false));
     this.#agent.destroy();
     if (this.#inflight === 0) this.#waiters.release(); // else the aborted batch's end releases them
     return { records, inFlight: inflight.length };
@@ -338,15 +338,8 @@ export class OTLPHandler extends Handler {
     const timedOut = await Promise.race([pending.then(() => false), new Promise<boolean>((res) => (timer = setTimeout(() => res(true), this.settings.closeTimeout)))]);
     if (timer !== null) clearTimeout(timer);
     if (timedOut) {
-      this.#abandon = true;
-      const left = this.#queue.length;
-      this.#queue = [];
-      this.#queueRecords = [];
-      this.dropped += left;
-      if (this.#retryTimer !== null) clearTimeout(this.#retryTimer);
-      this.#retryWake?.();
-      this.#request?.destroy(new ExportError('handler closed', false));
-      this.handleError(null, new LoggingError(`OTLPHandler: close() gave up after ${this.settings.closeTimeout} ms: ${left + this.#inflight} record(s) not sent`, 'ERR_LOGFLUME_DROPPED'));
+      const { records } = this.abandon(new Error('handler closed'));
+      this.handleError(null, new LoggingError(`OTLPHandler: close() gave up after ${this.settings.closeTimeout} ms: ${records.length} record(s) not sent`, 'ERR_LOGFLUME_DROPPED'));
     }
     this.#agent.destroy();
     this._closed = false; // let Handler.close() run its own bookkeeping
