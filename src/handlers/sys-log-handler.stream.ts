@@ -54,8 +54,7 @@ export class SyslogStreamSender {
   #delay: number;
   #seq = 0;
   #backlog: Pending[] = [];
-  #inFlight = 0;
-  /** What #inFlight counts, for abandon(). */
+  /** Records handed to the socket whose write has not completed; abandon() returns them. */
   readonly #written = new Set<Pending>();
   #closed = false;
   #refd = true;
@@ -179,7 +178,7 @@ export class SyslogStreamSender {
 
   #write(p: Pending): void {
     this.#sock!.write(p.data, (err) => {
-      this.#inFlight--;
+      // a no-op for a write abandon() already gave back
       this.#written.delete(p);
       // a write the dying socket refused is replayed on the next connection; its callback may
       // run after the socket's 'close' (which saw no backlog then), so a reconnect is due here too
@@ -189,8 +188,7 @@ export class SyslogStreamSender {
       }
       this.#settle();
     });
-    this.#inFlight++; // only once write() accepted it
-    this.#written.add(p);
+    this.#written.add(p); // only once write() accepted it
   }
 
   #drain(): void {
@@ -207,11 +205,11 @@ export class SyslogStreamSender {
 
   /** Nothing more happens until new records arrive or a reconnect fires. */
   idle(): boolean {
-    return this.#inFlight === 0 && (this.#backlog.length === 0 || (!this.#connected && !this.#connecting));
+    return this.#written.size === 0 && (this.#backlog.length === 0 || (!this.#connected && !this.#connecting));
   }
 
   #settle(): void {
-    this.#hold(this.#inFlight > 0 || this.#backlog.length > 0);
+    this.#hold(this.#written.size > 0 || this.#backlog.length > 0);
     this.onSettle();
   }
 
@@ -227,7 +225,6 @@ export class SyslogStreamSender {
     const records = written.concat(this.#backlog).map((p) => p.record);
     this.#written.clear();
     this.#backlog = [];
-    this.#inFlight = 0;
     const s = this.#sock;
     this.#sock = null;
     this.#connected = false;
