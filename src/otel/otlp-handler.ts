@@ -89,9 +89,8 @@ export class OTLPHandler extends Handler {
   #queue: OtelLog[] = [];
   /** The records behind #queue, index for index (for abandon()). */
   #queueRecords: LogRecord[] = [];
-  #inflight = 0;
-  /** The records behind the batch in flight. */
-  #inflightRecords: LogRecord[] = [];
+  /** The records of the batch in flight (empty when none is). */
+  #inflight: LogRecord[] = [];
   #timer: NodeJS.Timeout | null = null;
   #request: http.ClientRequest | null = null;
   #retryTimer: NodeJS.Timeout | null = null;
@@ -100,11 +99,11 @@ export class OTLPHandler extends Handler {
   readonly #waiters = new Waiters();
   readonly #agent: http.Agent;
   readonly #onBeforeExit = (): void => {
-    if (this.#queue.length > 0 && this.#inflight === 0) this.#pump();
+    if (this.#queue.length > 0 && this.#inflight.length === 0) this.#pump();
   };
   /** Process exit: nothing more can be sent from this thread; say how much stays unsent. */
   readonly #onExit = (): void => {
-    const unsent = this.#queue.length + this.#inflight;
+    const unsent = this.#queue.length + this.#inflight.length;
     if (unsent > 0 && !this._closed) {
       this.handleError(null, new LoggingError(`OTLPHandler: ${unsent} record(s) not sent to ${this.settings.url.href} before the process exited`, 'ERR_LOGFLUME_DROPPED'));
     }
@@ -151,7 +150,7 @@ export class OTLPHandler extends Handler {
     }
     this.#queue.push(log);
     this.#queueRecords.push(record);
-    if (this.#inflight !== 0) return;
+    if (this.#inflight.length !== 0) return;
     if (this.#queue.length >= s.maxExportBatchSize) this.#pump();
     else if (this.#timer === null) {
       this.#timer = setTimeout(() => {
@@ -170,7 +169,7 @@ export class OTLPHandler extends Handler {
 
   /** Send the next batch if none is in flight; loops until the backlog is empty. */
   #pump(): void {
-    if (this.#inflight !== 0) return;
+    if (this.#inflight.length !== 0) return;
     if (this.#timer !== null) {
       clearTimeout(this.#timer);
       this.#timer = null;
@@ -180,11 +179,9 @@ export class OTLPHandler extends Handler {
       return;
     }
     const batch = this.#queue.splice(0, this.settings.maxExportBatchSize);
-    this.#inflightRecords = this.#queueRecords.splice(0, batch.length);
-    this.#inflight = batch.length;
+    this.#inflight = this.#queueRecords.splice(0, batch.length);
     void this.#sendBatch(batch).finally(() => {
-      this.#inflight = 0;
-      this.#inflightRecords = [];
+      this.#inflight = [];
       // a full batch, a waiting flush or a closing handler goes at once; a partial one waits for its timer
       if (this.#queue.length >= this.settings.maxExportBatchSize || this.#waiters.size > 0 || this._closed) this.#pump();
       else if (this.#queue.length > 0) {
@@ -293,7 +290,7 @@ export class OTLPHandler extends Handler {
 
   /** Resolves once every record accepted so far was sent (or dropped/failed and counted). */
   override flush(): Promise<void> {
-    if (this.#queue.length === 0 && this.#inflight === 0) return Promise.resolve();
+    if (this.#queue.length === 0 && this.#inflight.length === 0) return Promise.resolve();
     const p = this.#waiters.wait();
     this.#pump();
     return p;
@@ -310,20 +307,19 @@ export class OTLPHandler extends Handler {
    * first: `inFlight`, the collector may have it), counted in `dropped`.
    */
   abandon(reason?: Error): Abandoned {
-    const inflight = this.#inflightRecords;
+    const inflight = this.#inflight;
     const records = inflight.concat(this.#queueRecords);
     this.#abandon = true;
     this.dropped += this.#queue.length; // the batch in flight is counted by #sendBatch when its request fails
     this.#queue = [];
     this.#queueRecords = [];
-    this.#inflightRecords = [];
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
     if (this.#retryTimer !== null) clearTimeout(this.#retryTimer);
     this.#retryWake?.();
     this.#request?.destroy(new ExportError(reason?.message ?? 'abandoned at the shutdown deadline', false));
     this.#agent.destroy();
-    if (this.#inflight === 0) this.#waiters.release(); // else the aborted batch's end releases them
+    if (inflight.length === 0) this.#waiters.release(); // else the aborted batch's end releases them
     return { records, inFlight: inflight.length };
   }
 
